@@ -1,0 +1,72 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .roles import DEFAULT_CAN_EXPORT, DEFAULT_CAN_UNMASK, MODULES, Role, scope_for
+
+
+class Department(models.Model):
+    """A bureau department (科室). It is granted modules; its staff work in those modules district-wide."""
+
+    name = models.CharField(_("科室名称"), max_length=30, unique=True)
+    modules = models.JSONField(_("授权模块"), default=list, blank=True, help_text=_("模块代码列表"))
+
+    class Meta:
+        verbose_name = _("科室")
+        verbose_name_plural = _("科室")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def module_labels(self):
+        return [str(MODULES.get(m, m)) for m in self.modules]
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("姓名"), max_length=30, blank=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.SCHOOL_CLERK)
+    org = models.ForeignKey(
+        "org.School",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("所属科室"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    can_unmask = models.BooleanField(_("可查看完整敏感信息"), default=False)
+    can_export = models.BooleanField(_("可导出数据"), default=False)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK]) | Q(org__isnull=False),
+                name="school_user_has_org",
+                violation_error_message="学校用户必须指定所属单位。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.DEPARTMENT) | Q(department__isnull=False),
+                name="department_user_has_department",
+                violation_error_message="科室人员必须指定所属科室。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def get_scope(self):
+        # Cached per user object, i.e. per request; role changes apply from the next request.
+        if not hasattr(self, "_scope_cache"):
+            self._scope_cache = scope_for(self)
+        return self._scope_cache
+
+    def apply_role_defaults(self):
+        self.can_unmask = DEFAULT_CAN_UNMASK.get(self.role, False)
+        self.can_export = DEFAULT_CAN_EXPORT.get(self.role, False)

@@ -1,0 +1,20 @@
+"""The base FilterSet: every model's FilterSet (shared by its list page, export and API) starts here."""
+
+import django_filters
+from django.db.models import Q
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds `q`: a free-text search over `search_fields` (icontains, any field matches)."""
+
+    search_fields = ()
+    q = django_filters.CharFilter(method="search", label="搜索")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)

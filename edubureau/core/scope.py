@@ -1,0 +1,57 @@
+"""Who may see and change which rows: the one place where scope is applied to queries.
+
+Every scoped model uses ScopedQuerySet and declares
+  scope_module: the module a department must be granted ("org", "students", ...)
+  scope_path:   the lookup from the model to the school it belongs to ("pk", "school", ...)
+The user object answers `get_scope()` with a Scope (built by accounts.roles); core never
+imports accounts, so the layers only point down.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+VIEW, ADD, CHANGE, DELETE, IMPORT, EXPORT = "view", "add", "change", "delete", "import", "export"
+WRITE_ACTIONS = (ADD, CHANGE, DELETE, IMPORT)
+
+
+@dataclass(frozen=True)
+class Scope:
+    all_units: bool = False
+    school_ids: frozenset = frozenset()
+    # module -> actions allowed in it; a module that is absent is not visible at all
+    grants: tuple = ()
+    can_unmask: bool = False
+
+    def allows(self, module: str, action: str = VIEW) -> bool:
+        return any(m == module and action in actions for m, actions in self.grants)
+
+    def covers_school(self, school_id) -> bool:
+        return self.all_units or school_id in self.school_ids
+
+
+NOBODY = Scope()
+
+
+def scope_of(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOBODY
+    return user.get_scope()
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = VIEW):
+        """The rows `user` may see (action=view) or act on (add/change/delete/import/export)."""
+        scope = scope_of(user)
+        model = self.model
+        if not scope.allows(model.scope_module, action):
+            return self.none()
+        if scope.all_units:
+            return self
+        rows = self.filter(**{f"{model.scope_path}__in": scope.school_ids})
+        # a path through a one-to-many relation (a zone's schools) would repeat rows
+        return rows.distinct() if getattr(model, "scope_distinct", False) else rows
+
+
+def can(user, module: str, action: str = VIEW) -> bool:
+    return scope_of(user).allows(module, action)

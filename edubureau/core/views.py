@@ -1,0 +1,247 @@
+"""Generic scoped views: every domain app's list/detail/edit pages are thin subclasses of these.
+
+Scope is applied by `Model.objects.for_user(user, action)`; the views never filter by hand.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from . import changelog
+from .exports import xlsx_response
+from .models import AccessRecord
+from .scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
+from .tables import rows
+
+
+def log_access(request, kind, what, count=0, unmasked=False):
+    AccessRecord.objects.create(
+        user=request.user,
+        user_name=request.user.get_username(),
+        remote_addr=request.META.get("REMOTE_ADDR"),
+        kind=kind,
+        what=what[:300],
+        rows=count,
+        unmasked=unmasked,
+    )
+
+
+def scope_form_choices(form, user):
+    """Narrow every choice of a related, scoped object to what the user may use."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset, "for_user"):
+            field.queryset = queryset.for_user(user)
+
+
+class ScopedMixin(LoginRequiredMixin):
+    model = None
+    action = VIEW
+
+    def get_queryset(self, action=None):
+        return self.model.objects.for_user(self.request.user, action or self.action)
+
+    def module_allows(self, action):
+        return scope_of(self.request.user).allows(self.model.scope_module, action)
+
+    def base_context(self, **extra):
+        opts = self.model._meta
+        return {
+            "opts": opts,
+            "title": opts.verbose_name_plural,
+            "can_add": self.module_allows(ADD) and self.add_url_name is not None,
+            "can_change": self.module_allows(CHANGE),
+            "can_delete": self.module_allows(DELETE),
+            "can_export": self.module_allows(EXPORT),
+            "can_unmask": scope_of(self.request.user).can_unmask,
+            **extra,
+        }
+
+    add_url_name = None
+
+
+class ObjectListView(ScopedMixin, View):
+    """Search, filter, sort, paginate, and the same rows as .xlsx when export=True."""
+
+    filterset_class = None
+    columns = ()
+    template_name = "core/object_list.html"
+    paginate_by = 50
+    export = False
+    export_name = None
+    import_url_name = None
+    select_related = ()
+
+    def get(self, request):
+        if self.export and not self.module_allows(EXPORT):
+            raise PermissionDenied(_("您没有导出该数据的权限。"))
+        queryset = self.get_queryset(EXPORT if self.export else VIEW).select_related(*self.select_related)
+        filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        sort = self.sort_key()
+        if sort:
+            queryset = queryset.order_by(sort, "pk")
+        if self.export:
+            return self.export_xlsx(queryset)
+        unmasked = self.unmask_requested()
+        page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
+        links = [c.link for c in self.columns]
+        if unmasked:
+            log_access(request, AccessRecord.Kind.UNMASK, f"{self.model._meta.verbose_name_plural}列表", len(page))
+        context = self.base_context(
+            filter_form=filterset.form,
+            columns=self.columns,
+            page_obj=page,
+            rows=[
+                (obj, list(zip(row, links, strict=True)))
+                for obj, row in zip(page, rows(self.columns, page, unmasked), strict=True)
+            ],
+            sort=request.GET.get("sort", ""),
+            unmasked=unmasked,
+            has_sensitive=any(c.mask for c in self.columns),
+            export_url=request.path + "export/",
+            import_url=self.import_url_name,
+            add_url=self.add_url_name,
+            breadcrumbs=[(self.model._meta.verbose_name_plural, None)],
+        )
+        return render(request, self.template_name, context)
+
+    def sort_key(self):
+        wanted = self.request.GET.get("sort", "")
+        allowed = {c.sort for c in self.columns if c.sort}
+        return wanted if wanted.lstrip("-") in allowed else None
+
+    def unmask_requested(self):
+        return self.request.GET.get("unmask") == "1" and scope_of(self.request.user).can_unmask
+
+    def export_xlsx(self, queryset):
+        unmasked = scope_of(self.request.user).can_unmask
+        headers = [str(c.label) for c in self.columns]
+        count = queryset.count()
+        log_access(
+            self.request, AccessRecord.Kind.EXPORT, f"{self.model._meta.verbose_name_plural}：{self.request.GET.urlencode()}",
+            count, unmasked,
+        )  # fmt: skip
+        name = self.export_name or str(self.model._meta.verbose_name_plural)
+        filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+        return xlsx_response(filename, name, headers, rows(self.columns, queryset.iterator(2000), unmasked))
+
+
+class ObjectDetailView(ScopedMixin, View):
+    template_name = None
+    fields = ()  # (label, value path, mask kind or None) for the generic detail table
+
+    def get_object(self, pk, action=VIEW):
+        return get_object_or_404(self.get_queryset(action), pk=pk)
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        unmasked = request.GET.get("unmask") == "1" and scope_of(request.user).can_unmask
+        if unmasked:
+            log_access(request, AccessRecord.Kind.UNMASK, f"{obj._meta.verbose_name}：{obj}", 1)
+        context = self.base_context(
+            object=obj,
+            unmasked=unmasked,
+            history=changelog.history(obj)[:50] if scope_of(request.user).allows("audit") or self.module_allows(CHANGE) else [],
+            breadcrumbs=self.breadcrumbs(obj),
+            **self.extra_context(obj, unmasked),
+        )
+        return render(request, self.template_name, context)
+
+    def breadcrumbs(self, obj):
+        return [(obj._meta.verbose_name_plural, self.list_url()), (str(obj), None)]
+
+    def list_url(self):
+        return None
+
+    def extra_context(self, obj, unmasked):
+        return {}
+
+
+class ObjectEditView(ScopedMixin, View):
+    """Create (pk=None) or update an object through a ModelForm; logged; scope re-checked after saving."""
+
+    form_class = None
+    template_name = "core/object_form.html"
+
+    def get_object(self, pk):
+        if pk is None:
+            if not self.module_allows(ADD):
+                raise PermissionDenied(_("您没有新增该数据的权限。"))
+            return self.model()
+        return get_object_or_404(self.get_queryset(CHANGE), pk=pk)
+
+    def get_form(self, obj, data=None):
+        form = self.form_class(data, instance=obj)
+        scope_form_choices(form, self.request.user)
+        return form
+
+    def get(self, request, pk=None):
+        obj = self.get_object(pk)
+        return self.render_form(obj, self.get_form(obj))
+
+    def post(self, request, pk=None):
+        obj = self.get_object(pk)
+        creating = obj.pk is None
+        before = None if creating else changelog.snapshot(obj)
+        form = self.get_form(obj, request.POST)
+        if not form.is_valid():
+            return self.render_form(obj, form)
+        with transaction.atomic():
+            obj = self.save(form, creating, before)
+            # Re-check inside the transaction: the edit must not move the object out of the user's scope.
+            if not self.get_queryset(ADD if creating else CHANGE).filter(pk=obj.pk).exists():
+                transaction.set_rollback(True)
+                raise PermissionDenied(_("不能把数据改到您的管理范围之外。"))
+        messages.success(request, _("已保存：%(obj)s") % {"obj": obj})
+        return redirect(obj.get_absolute_url())
+
+    def save(self, form, creating, before):
+        obj = form.save(commit=False)
+        if creating:
+            obj.save()
+            form.save_m2m()
+            changelog.log_create(obj)
+        else:
+            obj.save()
+            form.save_m2m()
+            changelog.log_update(obj, before)
+        return obj
+
+    def render_form(self, obj, form, status=200):
+        opts = self.model._meta
+        title = _("编辑%(name)s") % {"name": opts.verbose_name} if obj.pk else _("新增%(name)s") % {"name": opts.verbose_name}
+        context = self.base_context(object=obj, form=form, title=title, breadcrumbs=[(opts.verbose_name_plural, None), (title, None)])
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ObjectDeleteView(ScopedMixin, View):
+    template_name = "core/object_confirm_delete.html"
+    success_url_name = None
+
+    def get(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(DELETE), pk=pk)
+        return render(request, self.template_name, self.base_context(object=obj))
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(DELETE), pk=pk)
+        try:
+            with transaction.atomic():
+                changelog.delete(obj)
+        except ProtectedError:
+            messages.error(request, _("“%(obj)s”仍被其他数据引用，不能删除。请先处理相关数据。") % {"obj": obj})
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _("已删除：%(obj)s") % {"obj": obj})
+        return redirect(self.success_url_name)
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
