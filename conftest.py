@@ -14,6 +14,12 @@ PASSWORD = "Test@pass2026"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.3 s a password; every test makes several users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_login_lockout(settings):
     # Tests log in many times; lock-out has its own test that turns it back on.
     settings.AXES_ENABLED = False

@@ -1,9 +1,105 @@
-"""/api/: each app's router, the OpenAPI schema and its browsable docs page."""
+"""/api/: each app's router, token login, the OpenAPI schema and its browsable docs page.
 
+The docs page is Swagger UI served from local static files (drf-spectacular-sidecar) when that
+package is installed; without it, a plain page lists the endpoints from the schema. Nothing is
+loaded from a CDN: bureaus run on offline intranets.
+"""
+
+import functools
+
+from django.apps import apps
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views import View
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+
+class ApiRootView(APIView):
+    """EduBureau API。所有数据按您的角色与单位范围过滤；敏感字段默认脱敏。"""
+
+    schema = None  # not an operation of the API itself
+
+    def get(self, request, format=None):
+        return Response(
+            {
+                "org": reverse("org-api:api-root", request=request, format=format),
+                "people": reverse("people-api:api-root", request=request, format=format),
+                "token": reverse("api-token", request=request, format=format),
+                "schema": reverse("api-schema", request=request, format=format),
+                "docs": reverse("api-docs", request=request, format=format),
+            }
+        )
+
+
+class TokenView(ObtainAuthToken):
+    """POST 用户名和密码换取令牌（请求头 `Authorization: Token <令牌>`）；DELETE 吊销当前用户的令牌。
+
+    登录失败次数受限（与网页登录共用锁定规则），每个来源地址每分钟最多 60 次请求。
+    """
+
+    throttle_classes = [AnonRateThrottle]
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=204)
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI from drf-spectacular-sidecar's static files, whatever SWAGGER_UI_DIST says."""
+
+    title = "EduBureau API"
+
+    @staticmethod
+    def _swagger_ui_resource(filename):
+        return static(f"drf_spectacular_sidecar/swagger-ui-dist/{filename}")
+
+    @staticmethod
+    def _swagger_ui_favicon():
+        return static("drf_spectacular_sidecar/swagger-ui-dist/favicon-32x32.png")
+
+
+@functools.cache
+def endpoints():
+    """(path, method, summary) of every operation, from the same schema /api/schema/ serves."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    rows = []
+    for url, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            text = (operation.get("description") or operation.get("summary") or "").strip()
+            rows.append((url, method.upper(), text.splitlines()[0] if text else ""))
+    return rows
+
+
+class EndpointListView(LoginRequiredMixin, View):
+    """The docs page when Swagger UI's files are not installed: the endpoints and how to call them."""
+
+    def get(self, request):
+        return render(request, "core/api_docs.html", {"endpoints": endpoints(), "title": "API 文档"})
+
+
+docs_view = SwaggerView.as_view(url_name="api-schema") if apps.is_installed("drf_spectacular_sidecar") else EndpointListView.as_view()
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
+    path("org/", include("edubureau.org.api.urls")),
+    path("people/", include("edubureau.people.api.urls")),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", docs_view, name="api-docs"),
 ]
+

@@ -40,7 +40,9 @@ FILES = [
     ("@tabler/core", "LICENSE", "licenses/tabler-core-LICENSE.txt", False),
 ]
 
-SOURCE_MAP_COMMENT = re.compile(rb"\n?[ \t]*(?:/\*# sourceMappingURL=[^*\n]*\*/|//# sourceMappingURL=\S*)[ \t]*\s*$")
+SOURCE_MAP_COMMENT = re.compile(
+    rb"\n?[ \t]*(?:/\*# sourceMappingURL=[^*\n]*\*/|//# sourceMappingURL=\S*)[ \t]*\s*$"
+)
 
 
 def fail(message):
@@ -87,7 +89,9 @@ def content_for(source, target):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if vendor/ is out of date")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if vendor/ is out of date"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     args = parser.parse_args(argv)
 
@@ -125,7 +129,10 @@ def main(argv=None):
         if not args.quiet or args.check:
             print(f"{'would ' if args.check else ''}{action} {path.relative_to(ROOT)}")
     if args.check and changed:
-        print("copy_assets: edubureau/static/vendor/ is out of date; run python3 scripts/copy_assets.py", file=sys.stderr)
+        print(
+            "copy_assets: edubureau/static/vendor/ is out of date; run python3 scripts/copy_assets.py",
+            file=sys.stderr,
+        )
         return 1
     if not args.quiet:
         print(f"copy_assets: {len(wanted)} files in {VENDOR.relative_to(ROOT)}/ ({len(changed)} changed)")

@@ -1,9 +1,20 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from edubureau.core.scope import VIEW, ScopedQuerySet, scope_of
+
 from .roles import DEFAULT_CAN_EXPORT, DEFAULT_CAN_UNMASK, MODULES, Role, scope_for
+
+
+class DepartmentQuerySet(ScopedQuerySet):
+    def for_user(self, user, action=VIEW):
+        # Departments belong to the bureau, not to a school: only bureau-wide user managers see them.
+        scope = scope_of(user)
+        return self if scope.all_units and scope.allows("users", action) else self.none()
 
 
 class Department(models.Model):
@@ -11,6 +22,9 @@ class Department(models.Model):
 
     name = models.CharField(_("科室名称"), max_length=30, unique=True)
     modules = models.JSONField(_("授权模块"), default=list, blank=True, help_text=_("模块代码列表"))
+
+    objects = DepartmentQuerySet.as_manager()
+    scope_module = "users"
 
     class Meta:
         verbose_name = _("科室")
@@ -22,6 +36,21 @@ class Department(models.Model):
 
     def module_labels(self):
         return [str(MODULES.get(m, m)) for m in self.modules]
+
+    @property
+    def modules_text(self):
+        return "、".join(self.module_labels())
+
+    def get_absolute_url(self):
+        return reverse("accounts:department_detail", args=[self.pk])
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
+
+
+class UserManager(AuthUserManager.from_queryset(UserQuerySet)):
+    """Django's user manager, plus for_user(): user management is scoped like any registry."""
 
 
 class User(AbstractUser):
@@ -42,9 +71,15 @@ class User(AbstractUser):
     can_export = models.BooleanField(_("可导出数据"), default=False)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
 
+    objects = UserManager()
+    scope_module = "users"
+    scope_path = "org"
+    sensitive_fields = {"phone": "phone"}
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        ordering = ["username"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role__in=[Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK]) | Q(org__isnull=False),
@@ -60,6 +95,9 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:user_detail", args=[self.pk])
 
     def get_scope(self):
         # Cached per user object, i.e. per request; role changes apply from the next request.

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponse
 
 from . import context
 
@@ -36,4 +37,19 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """An HTMX request whose session expired gets a full-page redirect, not the login page swapped into a div."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") and response.status_code == 302:
+            location = response.headers["Location"]
+            response = HttpResponse(status=204)
+            response.headers["HX-Redirect"] = location
         return response

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -18,7 +19,7 @@ from django.views import View
 from . import changelog
 from .exports import xlsx_response
 from .models import AccessRecord
-from .scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
+from .scope import ADD, CHANGE, DELETE, EXPORT, IMPORT, VIEW, scope_of
 from .tables import rows
 
 
@@ -57,7 +58,6 @@ class ScopedMixin(LoginRequiredMixin):
         return {
             "opts": opts,
             "title": opts.verbose_name_plural,
-            "can_add": self.module_allows(ADD) and self.add_url_name is not None,
             "can_change": self.module_allows(CHANGE),
             "can_delete": self.module_allows(DELETE),
             "can_export": self.module_allows(EXPORT),
@@ -107,9 +107,9 @@ class ObjectListView(ScopedMixin, View):
             sort=request.GET.get("sort", ""),
             unmasked=unmasked,
             has_sensitive=any(c.mask for c in self.columns),
-            export_url=request.path + "export/",
-            import_url=self.import_url_name,
-            add_url=self.add_url_name,
+            export_url=request.path + "export/" if self.module_allows(EXPORT) else None,
+            import_url=reverse(self.import_url_name) if self.import_url_name and self.module_allows(IMPORT) else None,
+            add_url=reverse(self.add_url_name) if self.add_url_name and self.module_allows(ADD) else None,
             breadcrumbs=[(self.model._meta.verbose_name_plural, None)],
         )
         return render(request, self.template_name, context)
@@ -177,6 +177,8 @@ class ObjectEditView(ScopedMixin, View):
             if not self.module_allows(ADD):
                 raise PermissionDenied(_("您没有新增该数据的权限。"))
             return self.model()
+        if not self.module_allows(CHANGE):
+            raise PermissionDenied(_("您没有修改该数据的权限。"))
         return get_object_or_404(self.get_queryset(CHANGE), pk=pk)
 
     def get_form(self, obj, data=None):
@@ -227,12 +229,16 @@ class ObjectDeleteView(ScopedMixin, View):
     template_name = "core/object_confirm_delete.html"
     success_url_name = None
 
+    def get_object(self, pk):
+        if not self.module_allows(DELETE):
+            raise PermissionDenied(_("您没有删除该数据的权限。"))
+        return get_object_or_404(self.get_queryset(DELETE), pk=pk)
+
     def get(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(DELETE), pk=pk)
-        return render(request, self.template_name, self.base_context(object=obj))
+        return render(request, self.template_name, self.base_context(object=self.get_object(pk)))
 
     def post(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(DELETE), pk=pk)
+        obj = self.get_object(pk)
         try:
             with transaction.atomic():
                 changelog.delete(obj)

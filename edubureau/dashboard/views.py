@@ -1,7 +1,41 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from edubureau.core.scope import ADD, CHANGE, VIEW, scope_of
+
+from .figures import charts, figures
+
+# (label, url name, module, action, district-level only)
+QUICK_LINKS = [
+    ("新增学生", "people:student_add", "students", ADD, False),
+    ("学生学籍", "people:student_list", "students", VIEW, False),
+    ("班级", "people:class_list", "classes", VIEW, False),
+    ("教职工", "people:staff_list", "staff", VIEW, False),
+    ("学校与单位", "org:school_list", "org", VIEW, False),
+    ("学年与校历", "people:schoolyear_list", "classes", VIEW, False),
+    ("重复数据", "people:duplicates", "students", CHANGE, True),
+    ("导入任务", "core:import_list", None, None, False),
+]
+
+
+def quick_links(user):
+    scope = scope_of(user)
+    links = []
+    for label, name, module, action, district_only in QUICK_LINKS:
+        if module and not scope.allows(module, action):
+            continue
+        if district_only and not scope.all_units:
+            continue
+        try:
+            links.append((label, reverse(name)))
+        except NoReverseMatch:  # a page of a module that is not installed
+            continue
+    return links
 
 
 @login_required
 def home(request):
-    return render(request, "dashboard/home.html", {"title": "工作台"})
+    figs = figures(request.user)
+    context = {"title": "工作台", "figures": figs, "charts": charts(figs), "links": quick_links(request.user)}
+    return render(request, "dashboard/home.html", context)

@@ -1,8 +1,18 @@
 import django_filters
+from django import forms
 
 from edubureau.core.filters import SearchFilterSet
 
-from .models import Campus, EduGroup, Nature, School, SchoolStatus, Stage, Zone
+from .models import Campus, District, EduGroup, Nature, School, SchoolStatus, Stage, Zone
+
+
+def _zones(request):
+    # Only the zones the user can see are offered; without a request (scripts) all of them.
+    return Zone.objects.for_user(request.user) if request is not None else Zone.objects.all()
+
+
+def _groups(request):
+    return EduGroup.objects.for_user(request.user) if request is not None else EduGroup.objects.all()
 
 
 class SchoolFilterSet(SearchFilterSet):
@@ -11,32 +21,43 @@ class SchoolFilterSet(SearchFilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label="学段")
     nature = django_filters.ChoiceFilter(choices=Nature.choices, label="办学性质")
     status = django_filters.ChoiceFilter(choices=SchoolStatus.choices, label="状态")
-    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label="学区")
-    group = django_filters.ModelChoiceFilter(queryset=EduGroup.objects.all(), label="教育集团")
-    existing_in = django_filters.NumberFilter(method="filter_existing_in", label="存续年份")
+    zone = django_filters.ModelChoiceFilter(queryset=_zones, label="学区")
+    group = django_filters.ModelChoiceFilter(queryset=_groups, label="教育集团")
+    inclusive = django_filters.BooleanFilter(
+        label="普惠性", widget=forms.Select(choices=[("", "---------"), ("true", "是"), ("false", "否")])
+    )
+    existing_in = django_filters.NumberFilter(
+        method="filter_existing_in", label="存续年份", min_value=1900, max_value=2100
+    )
 
     class Meta:
         model = School
         fields = ["q", "code", "stage", "nature", "status", "zone", "group", "inclusive", "existing_in"]
 
     def filter_existing_in(self, queryset, name, value):
+        # Merged and closed schools that still existed during that year are included.
         return queryset.existing_in(int(value))
 
 
 class ZoneFilterSet(SearchFilterSet):
-    search_fields = ("name",)
+    search_fields = ("name", "description")
+    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label="区县")
+    school = django_filters.CharFilter(field_name="schools__code", label="成员学校标识码", distinct=True)
 
     class Meta:
         model = Zone
-        fields = ["q"]
+        fields = ["q", "district", "school"]
 
 
 class EduGroupFilterSet(SearchFilterSet):
     search_fields = ("name", "lead_school__name")
+    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label="区县")
+    lead_school = django_filters.CharFilter(field_name="lead_school__code", label="牵头学校标识码")
+    school = django_filters.CharFilter(field_name="schools__code", label="成员学校标识码", distinct=True)
 
     class Meta:
         model = EduGroup
-        fields = ["q"]
+        fields = ["q", "district", "lead_school", "school"]
 
 
 class CampusFilterSet(SearchFilterSet):

@@ -66,11 +66,16 @@ class District(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("org:district_detail", args=[self.pk])
+
 
 class Zone(models.Model):
     """学区: a group of schools sharing catchment and resources."""
 
-    district = models.ForeignKey(District, verbose_name=_("区县"), on_delete=models.PROTECT, related_name="zones")
+    district = models.ForeignKey(
+        District, verbose_name=_("区县"), on_delete=models.PROTECT, related_name="zones"
+    )
     name = models.CharField(_("名称"), max_length=50, unique=True)
     description = models.TextField(_("说明"), blank=True)
 
@@ -87,14 +92,24 @@ class Zone(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("org:zone_detail", args=[self.pk])
+
 
 class EduGroup(models.Model):
     """教育集团: schools led by a core school."""
 
-    district = models.ForeignKey(District, verbose_name=_("区县"), on_delete=models.PROTECT, related_name="groups")
+    district = models.ForeignKey(
+        District, verbose_name=_("区县"), on_delete=models.PROTECT, related_name="groups"
+    )
     name = models.CharField(_("名称"), max_length=80, unique=True)
     lead_school = models.ForeignKey(
-        "School", verbose_name=_("牵头学校"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "School",
+        verbose_name=_("牵头学校"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
 
@@ -111,6 +126,9 @@ class EduGroup(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("org:group_detail", args=[self.pk])
+
 
 class SchoolQuerySet(ScopedQuerySet):
     def existing_in(self, year: int):
@@ -125,7 +143,9 @@ class SchoolQuerySet(ScopedQuerySet):
 
 
 class School(models.Model):
-    district = models.ForeignKey(District, verbose_name=_("区县"), on_delete=models.PROTECT, related_name="schools")
+    district = models.ForeignKey(
+        District, verbose_name=_("区县"), on_delete=models.PROTECT, related_name="schools"
+    )
     code = models.CharField(_("学校标识码"), max_length=10, unique=True, validators=[school_code])
     name = models.CharField(_("学校名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
@@ -138,7 +158,12 @@ class School(models.Model):
         Zone, verbose_name=_("学区"), null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
     )
     group = models.ForeignKey(
-        EduGroup, verbose_name=_("教育集团"), null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
+        EduGroup,
+        verbose_name=_("教育集团"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="schools",
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     principal = models.CharField(_("校长"), max_length=30, blank=True)
@@ -168,7 +193,9 @@ class School(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
                 name="school_closed_after_opened",
                 violation_error_message="停办日期不能早于开办日期。",
             ),
@@ -195,7 +222,9 @@ class School(models.Model):
 
 
 class Campus(models.Model):
-    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="campuses")
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="campuses"
+    )
     name = models.CharField(_("校区名称"), max_length=60)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_main = models.BooleanField(_("主校区"), default=False)
@@ -210,12 +239,17 @@ class Campus(models.Model):
         ordering = ["school", "-is_main", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "name"], name="campus_unique_name", violation_error_message="同一学校的校区名称不能重复。"
+                fields=["school", "name"],
+                name="campus_unique_name",
+                violation_error_message="同一学校的校区名称不能重复。",
             )
         ]
 
     def __str__(self):
         return f"{self.school.short_name or self.school.name}·{self.name}"
+
+    def get_absolute_url(self):
+        return reverse("org:school_detail", args=[self.school_id]) + "#campuses"
 
 
 class SchoolEvent(models.Model):
@@ -232,8 +266,12 @@ class SchoolEvent(models.Model):
     kind = models.CharField(_("类型"), max_length=4, choices=Kind.choices)
     date = models.DateField(_("日期"))
     description = models.TextField(_("说明"), blank=True)
-    sources = models.ManyToManyField(School, verbose_name=_("原学校"), related_name="events_as_source", blank=True)
-    results = models.ManyToManyField(School, verbose_name=_("结果学校"), related_name="events_as_result", blank=True)
+    sources = models.ManyToManyField(
+        School, verbose_name=_("原学校"), related_name="events_as_source", blank=True
+    )
+    results = models.ManyToManyField(
+        School, verbose_name=_("结果学校"), related_name="events_as_result", blank=True
+    )
 
     class Meta:
         verbose_name = _("学校沿革")

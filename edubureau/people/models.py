@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from edubureau.core.scope import ScopedQuerySet
+from edubureau.core.scope import EXPORT, VIEW, ScopedQuerySet, scope_of
 from edubureau.org.models import Campus, School
 
 GRADE_LABELS = {
@@ -25,11 +25,27 @@ class Gender(models.TextChoices):
     FEMALE = "女", _("女")
 
 
+class DistrictWideQuerySet(models.QuerySet):
+    """Rows that belong to the whole district (the school calendar): every user who sees the module
+    reads them; only district-level users (all units) write them."""
+
+    def for_user(self, user, action: str = VIEW):
+        scope = scope_of(user)
+        if not scope.allows(self.model.scope_module, action):
+            return self.none()
+        if action not in (VIEW, EXPORT) and not scope.all_units:
+            return self.none()
+        return self
+
+
 class SchoolYear(models.Model):
     start_year = models.PositiveSmallIntegerField(_("起始年份"), unique=True)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     is_current = models.BooleanField(_("当前学年"), default=False)
+
+    objects = DistrictWideQuerySet.as_manager()
+    scope_module = "classes"
 
     class Meta:
         verbose_name = _("学年")
@@ -45,6 +61,9 @@ class SchoolYear(models.Model):
     def __str__(self):
         return f"{self.start_year}-{self.start_year + 1}学年"
 
+    def get_absolute_url(self):
+        return reverse("people:schoolyear_detail", args=[self.pk])
+
     @classmethod
     def current(cls):
         return cls.objects.filter(is_current=True).first() or cls.objects.first()
@@ -56,6 +75,9 @@ class Term(models.Model):
     start_date = models.DateField(_("开学日期"))
     end_date = models.DateField(_("结束日期"))
 
+    objects = DistrictWideQuerySet.as_manager()
+    scope_module = "classes"
+
     class Meta:
         verbose_name = _("学期")
         verbose_name_plural = _("学期")
@@ -64,6 +86,9 @@ class Term(models.Model):
 
     def __str__(self):
         return f"{self.school_year}{self.get_number_display()}"
+
+    def get_absolute_url(self):
+        return reverse("people:schoolyear_detail", args=[self.school_year_id])
 
 
 class CalendarDay(models.Model):
@@ -77,6 +102,9 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=30, blank=True)
 
+    objects = DistrictWideQuerySet.as_manager()
+    scope_module = "classes"
+
     class Meta:
         verbose_name = _("校历日")
         verbose_name_plural = _("校历日")
@@ -84,6 +112,9 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name or self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("people:calendarday_list") + f"?year={self.date.year}"
 
 
 class SchoolClass(models.Model):
@@ -182,6 +213,10 @@ class Student(models.Model):
         indexes = [
             models.Index(fields=["school", "status"], name="student_school_status_idx"),
             models.Index(fields=["name"], name="student_name_idx"),
+            # The list search looks numbers up by equality or prefix; the pattern opclass lets
+            # PostgreSQL use the index for LIKE 'x%' too (other databases ignore opclasses).
+            models.Index(fields=["id_number"], name="student_id_number_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["student_no"], name="student_student_no_idx", opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -362,7 +397,10 @@ class Staff(models.Model):
         verbose_name = _("教职工")
         verbose_name_plural = _("教职工")
         ordering = ["school__code", "name"]
-        indexes = [models.Index(fields=["school", "status"], name="staff_school_status_idx")]
+        indexes = [
+            models.Index(fields=["school", "status"], name="staff_school_status_idx"),
+            models.Index(fields=["id_number"], name="staff_id_number_idx", opclasses=["varchar_pattern_ops"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_type", "id_number"], condition=~Q(id_number=""), name="staff_unique_id_number",

@@ -1,0 +1,31 @@
+import django_filters
+from django.db.models import Q
+
+from edubureau.core.filters import SearchFilterSet
+
+from .models import Department, User
+from .roles import Role
+
+
+class UserFilterSet(SearchFilterSet):
+    search_fields = ("username", "display_name", "phone")
+    role = django_filters.ChoiceFilter(choices=Role.choices, label="角色")
+    org = django_filters.CharFilter(method="filter_org", label="所属单位")
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="科室")
+    is_active = django_filters.BooleanFilter(label="启用")
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "org", "department", "is_active"]
+
+    def filter_org(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(org__code=value) | Q(org__name__icontains=value) | Q(org__short_name=value))
+
+
+class DepartmentFilterSet(SearchFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = Department
+        fields = ["q"]

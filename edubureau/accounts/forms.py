@@ -1,0 +1,100 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import Department, User
+from .roles import DEFAULT_CAN_EXPORT, DEFAULT_CAN_UNMASK, MODULES, Role
+
+SCHOOL_ROLES = (Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK)
+# "" follows the role's default, so changing the role changes the permission unless it was overridden.
+GRANT_CHOICES = [("", "按角色默认"), ("1", "允许"), ("0", "不允许")]
+
+
+class SchoolField(forms.CharField):
+    """A school typed as its 学校标识码 or name (400 units are too many for a drop-down)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            school = services.School.objects.filter(pk=value).first()
+            return school.code if school else ""
+        return getattr(value, "code", value)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return services.find_school(value) if value else None
+
+
+class UserForm(forms.ModelForm):
+    org = SchoolField(label="所属单位", required=False, help_text="学校用户必填：10 位学校标识码或学校全称")
+    can_unmask = forms.ChoiceField(label="可查看完整敏感信息", choices=GRANT_CHOICES, required=False)
+    can_export = forms.ChoiceField(label="可导出数据", choices=GRANT_CHOICES, required=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "phone", "role", "org", "department", "is_active"]
+        labels = {"is_active": "启用"}
+        help_texts = {
+            "username": "登录名：字母、数字和 @ . + - _",
+            "is_active": "停用后该用户不能登录，API 令牌失效。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance
+        if user.pk:
+            for name, defaults in (("can_unmask", DEFAULT_CAN_UNMASK), ("can_export", DEFAULT_CAN_EXPORT)):
+                value = getattr(user, name)
+                self.initial[name] = "" if value == defaults.get(user.role, False) else ("1" if value else "0")
+        self.fields["department"].help_text = "科室人员必填"
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role in SCHOOL_ROLES and not data.get("org") and "org" not in self.errors:
+            self.add_error("org", "学校用户必须指定所属单位：请填写学校标识码或学校全称。")
+        if role == Role.DEPARTMENT and not data.get("department"):
+            self.add_error("department", "科室人员必须指定所属科室。")
+        return data
+
+    def apply_grants(self, user):
+        user.apply_role_defaults()
+        for name in ("can_unmask", "can_export"):
+            choice = self.cleaned_data.get(name)
+            if choice:
+                setattr(user, name, choice == "1")
+
+
+class UserAddForm(UserForm):
+    password1 = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )  # fmt: skip
+    password2 = forms.CharField(
+        label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "两次输入的密码不一致。")
+        elif p1:
+            try:
+                # Checked against the new user's own name, so "zhangsan2025!" is refused for zhangsan.
+                candidate = User(username=data.get("username") or "", display_name=data.get("display_name") or "")
+                password_validation.validate_password(p1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class DepartmentForm(forms.ModelForm):
+    modules = forms.MultipleChoiceField(
+        label="授权模块", choices=list(MODULES.items()), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="本科室人员可在这些模块中查看和维护全区数据。",
+    )  # fmt: skip
+
+    class Meta:
+        model = Department
+        fields = ["name", "modules"]

@@ -1,0 +1,400 @@
+"""Build (and wipe) the demo district.
+
+Demo data is seed data: it is written with set-based inserts (bulk_create in large batches, pks
+returned by the database) and is not logged row by row in the change log; one change record on
+the district notes that the registry was seeded, by whom, with which seed and scale.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from edubureau.accounts.models import Department, User
+from edubureau.accounts.roles import MODULES, Role
+from edubureau.core import changelog
+from edubureau.core.models import ChangeAction, ChangeRecord
+from edubureau.org.models import Campus, District, EduGroup, School, SchoolEvent, Zone
+from edubureau.people.models import (
+    CalendarDay,
+    Enrollment,
+    Guardian,
+    Posting,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    StatusChange,
+    Student,
+    StudentStatus,
+    Term,
+)
+
+from . import district as plans
+from . import generators as gen
+from .population import SCHOOL_YEAR, StaffMaker, Students
+
+BATCH = 5000
+
+TERMS = [(1, datetime.date(2025, 9, 1), datetime.date(2026, 1, 23)), (2, datetime.date(2026, 3, 2), datetime.date(2026, 6, 30))]
+# The State Council's 2025–2026 holiday arrangement (国庆 and 中秋 fall together in 2025), with 调休.
+HOLIDAYS = [
+    ("国庆节、中秋节", datetime.date(2025, 10, 1), datetime.date(2025, 10, 8), [datetime.date(2025, 9, 28), datetime.date(2025, 10, 11)]),
+    ("元旦", datetime.date(2026, 1, 1), datetime.date(2026, 1, 3), [datetime.date(2026, 1, 4)]),
+    ("春节", datetime.date(2026, 2, 15), datetime.date(2026, 2, 23), [datetime.date(2026, 2, 14), datetime.date(2026, 2, 28)]),
+    ("清明节", datetime.date(2026, 4, 4), datetime.date(2026, 4, 6), []),
+    ("劳动节", datetime.date(2026, 5, 1), datetime.date(2026, 5, 5), [datetime.date(2026, 5, 9)]),
+    ("端午节", datetime.date(2026, 6, 19), datetime.date(2026, 6, 21), []),
+]  # fmt: skip
+
+DEPARTMENTS = [
+    ("基教科", ["org", "classes", "students", "staff"]),
+    ("学前科", ["org", "classes", "students"]),
+    ("德育科", ["classes", "students"]),
+    ("体卫艺科", ["org", "students"]),
+    ("基建科", ["org"]),
+    ("安全稳定科", ["org"]),
+    ("督导室", ["org", "classes", "students", "staff", "audit"]),
+    ("人事科", ["org", "staff"]),
+    ("计财科", ["org", "staff"]),
+    ("信息中心", ["org", "audit", "users"]),
+]
+# username, display name, role, department, which demo school ("primary"/"junior")
+DEMO_USERS = [
+    ("admin", "系统管理员", Role.ADMIN, None, None),
+    ("leader", "王局长", Role.LEADER, None, None),
+    ("jijiao", "基教科 李老师", Role.DEPARTMENT, "基教科", None),
+    ("renshi", "人事科 张老师", Role.DEPARTMENT, "人事科", None),
+    ("xiaoxue_admin", "小学管理员", Role.SCHOOL_ADMIN, None, "primary"),
+    ("xiaoxue_clerk", "小学填报员", Role.SCHOOL_CLERK, None, "primary"),
+    ("chuzhong_admin", "初中管理员", Role.SCHOOL_ADMIN, None, "junior"),
+    ("chuzhong_clerk", "初中填报员", Role.SCHOOL_CLERK, None, "junior"),
+]
+DEMO_USERNAMES = [u[0] for u in DEMO_USERS]
+JOINED = datetime.datetime(2025, 8, 25, 9, 0, tzinfo=datetime.UTC)
+
+# Registry tables, children first: what `demo --force` empties.
+WIPE_ORDER = [
+    Posting, StatusChange, Enrollment, Guardian, Student, SchoolClass, Staff, CalendarDay, Term, SchoolYear,
+    SchoolEvent.sources.through, SchoolEvent.results.through, SchoolEvent, Campus, School, EduGroup, Zone, District,
+]  # fmt: skip
+
+
+@dataclass
+class Login:
+    username: str
+    role: str
+    unit: str
+    created: bool = True
+
+
+@dataclass
+class DemoResult:
+    counts: dict[str, int] = field(default_factory=dict)
+    logins: list[Login] = field(default_factory=list)
+
+
+def registry_has_data() -> bool:
+    return District.objects.exists() or School.objects.exists() or SchoolYear.objects.exists()
+
+
+def wipe_registry() -> None:
+    """Empty the registry tables with one DELETE each (a Collector would load 163k students).
+
+    School users go too (their unit is gone), and so do the bureau-level demo users, which the
+    next build recreates. Change and access records are kept: the audit log is never deleted.
+    """
+    with transaction.atomic():
+        User.objects.filter(org__isnull=False).delete()
+        User.objects.filter(username__in=DEMO_USERNAMES).delete()
+        with connection.cursor() as cursor:
+            for model in WIPE_ORDER:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _noop(step: str, n: int = 0) -> None:
+    pass
+
+
+def build_demo(seed: int = 2020, scale: str = "full", progress=_noop) -> DemoResult:
+    """Write the demo district in one transaction. `progress(step, n)` is told of each batch."""
+    rng = random.Random(seed)
+    plan = plans.full_plan(rng) if scale == "full" else plans.small_plan(rng)
+    with transaction.atomic():
+        return _Builder(rng, plan, progress).build(seed, scale)
+
+
+def planned_size(seed: int, scale: str) -> tuple[int, int]:
+    """(pupils, staff) the plan will write, for sizing a progress bar before building."""
+    rng = random.Random(seed)
+    plan = plans.full_plan(rng) if scale == "full" else plans.small_plan(rng)
+    return sum(c.size for u in plan.units for c in u.classes), sum(sum(u.staff.values()) for u in plan.units)
+
+
+class _Builder:
+    def __init__(self, rng, plan, progress):
+        self.rng = rng
+        self.plan = plan
+        self.progress = progress
+        self.ids = gen.IdNumbers(rng)
+        self.counts: dict[str, int] = {}
+
+    def build(self, seed, scale) -> DemoResult:
+        self.progress("学校库")
+        self.units()
+        self.calendar()
+        self.progress("教职工")
+        self.staff()
+        self.progress("班级")
+        self.classes()
+        self.progress("学生")
+        self.students()
+        self.postings()
+        users = self.users()
+        self.note(seed, scale)
+        return DemoResult(self.counts, users)
+
+    def _save(self, model, objs, label=None):
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        if label:
+            self.counts[label] = self.counts.get(label, 0) + len(objs)
+        return objs
+
+    # ---- units ----
+
+    def units(self):
+        plan, rng = self.plan, self.rng
+        self.district = District.objects.create(code=plans.DISTRICT[0], name=plans.DISTRICT[1])
+        zones = {name: Zone(district=self.district, name=f"{name}学区") for name in plan.zones}
+        self._save(Zone, list(zones.values()), "学区")
+        groups = {name: EduGroup(district=self.district, name=name, founded_on=founded) for name, _, founded in plan.groups}
+        self._save(EduGroup, list(groups.values()), "教育集团")
+
+        self.staff_maker = StaffMaker(rng, self.ids)
+        self.heads = {}
+        schools = []
+        for i, u in enumerate(plan.units):
+            if u.staff.get("管理"):
+                self.heads[i] = self.staff_maker.principal()
+            schools.append(School(
+                district=self.district, code=u.code, name=u.name, short_name=u.short_name, stage=u.stage,
+                nature=u.nature, inclusive=u.inclusive, rank=u.rank, credit_code=u.credit_code,
+                zone=zones.get(u.zone), group=groups.get(u.group), address=u.address,
+                principal=self.heads[i][2] if i in self.heads else "", phone=u.phone, status=u.status,
+                opened_on=u.opened_on, closed_on=u.closed_on,
+            ))  # fmt: skip
+        self.schools = self._save(School, schools, "单位")
+        followers = []
+        for school, u in zip(schools, plan.units, strict=True):
+            if u.successor is not None:
+                school.successor = schools[u.successor]
+                followers.append(school)
+        School.objects.bulk_update(followers, ["successor"])
+        for name, lead, _ in plan.groups:
+            groups[name].lead_school = schools[lead]
+        EduGroup.objects.bulk_update(list(groups.values()), ["lead_school"])
+        self.group_leads = {lead for _, lead, _ in plan.groups}
+
+        self.campuses = {}
+        for i, u in enumerate(plan.units):
+            self.campuses[i] = [Campus(school=schools[i], name=n, address=a, is_main=m) for n, a, m in u.campuses]
+        self._save(Campus, [c for cs in self.campuses.values() for c in cs], "校区")
+
+        events = self._save(SchoolEvent, [SchoolEvent(kind=e.kind, date=e.date, description=e.description) for e in plan.events])
+        sources, results = SchoolEvent.sources.through, SchoolEvent.results.through
+        sources.objects.bulk_create(
+            [sources(schoolevent=ev, school=schools[i]) for ev, e in zip(events, plan.events, strict=True) for i in e.sources]
+        )
+        results.objects.bulk_create(
+            [results(schoolevent=ev, school=schools[i]) for ev, e in zip(events, plan.events, strict=True) for i in e.results]
+        )
+        self.counts["学校沿革"] = len(events)
+        self.progress("学校库")
+
+    def calendar(self):
+        year = SchoolYear.objects.create(
+            start_year=SCHOOL_YEAR, start_date=datetime.date(2025, 9, 1), end_date=datetime.date(2026, 8, 31), is_current=True
+        )
+        self.year = year
+        Term.objects.bulk_create([Term(school_year=year, number=n, start_date=a, end_date=b) for n, a, b in TERMS])
+        days = []
+        for name, first, last, makeups in HOLIDAYS:
+            day = first
+            while day <= last:
+                days.append(CalendarDay(date=day, kind=CalendarDay.Kind.HOLIDAY, name=name))
+                day += datetime.timedelta(days=1)
+            # A make-up day only matters while school is in session.
+            days += [
+                CalendarDay(date=d, kind=CalendarDay.Kind.MAKEUP, name=f"{name}调休")
+                for d in makeups
+                if any(a <= d <= b for _, a, b in TERMS)
+            ]
+        self._save(CalendarDay, days, "校历日")
+
+    # ---- people ----
+
+    def staff(self):
+        self.teachers: dict[int, list[Staff]] = {}
+        batch: list[Staff] = []
+        for i, u in enumerate(self.plan.units):
+            lead = i in self.group_leads
+            members = []
+            for post, n in u.staff.items():
+                for k in range(n):
+                    head = self.heads.get(i) if post == "管理" and k == 0 else None
+                    members.append(self.staff_maker.member(u, self.schools[i], post, lead, head))
+            self.teachers[i] = [s for s in members if s.post_type == "专任教师"]
+            batch += members
+            if len(batch) >= BATCH:
+                self._flush_staff(batch)
+                batch = []
+        self._flush_staff(batch)
+
+    def _flush_staff(self, batch):
+        self._save(Staff, batch, "教职工")
+        self.progress("教职工", len(batch))
+
+    def classes(self):
+        self.class_rows = []  # (unit index, ClassPlan, SchoolClass)
+        for i, u in enumerate(self.plan.units):
+            heads = list(self.teachers[i])
+            self.rng.shuffle(heads)
+            for k, c in enumerate(u.classes):
+                obj = SchoolClass(
+                    school=self.schools[i],
+                    campus=self.campuses[i][c.campus] if c.campus is not None else None,
+                    school_year=self.year,
+                    grade=c.grade,
+                    class_no=c.class_no,
+                    head_teacher=heads[k] if k < len(heads) else None,
+                    capacity=_capacity(u.stage, c.grade),
+                )
+                self.class_rows.append((i, c, obj))
+        self._save(SchoolClass, [obj for _, _, obj in self.class_rows], "班级")
+
+    def students(self):
+        maker = Students(self.rng, self.ids)
+        batch: list[tuple[Student, Guardian, int]] = []
+        for i, c, obj in self.class_rows:
+            unit, school = self.plan.units[i], self.schools[i]
+            for _ in range(c.size):
+                student, guardian = maker.pupil(unit, school, obj, c.grade)
+                batch.append((student, guardian, i))
+            if len(batch) >= BATCH:
+                self._flush_students(batch)
+                batch = []
+        self._flush_students(batch)
+
+    def _flush_students(self, batch):
+        changes = self._changes(batch)
+        students = self._save(Student, [s for s, _, _ in batch], "学生")
+        self._save(Guardian, [g for _, g, _ in batch], "监护人")
+        self._save(
+            Enrollment,
+            [Enrollment(student=s, school_year=self.year, school=s.school, school_class=s.school_class) for s in students],
+            "学年编班",
+        )
+        self._save(StatusChange, changes, "学籍异动")
+        self.progress("学生", len(students))
+
+    def _changes(self, batch):
+        """About 1% transferred in this year and 0.1% on leave, so 学籍异动 pages have rows.
+
+        Runs before the students are saved: it adjusts their fields, and the changes get the
+        students' pks when they are written after them.
+        """
+        rng, changes = self.rng, []
+        for student, _, i in batch:
+            r = rng.random()
+            if r < 0.01 and student.school_class.grade not in (1, 6, 10, -2, -3):
+                student.enrolled_on = datetime.date(2025, 9, 1) + datetime.timedelta(days=rng.randrange(100))
+                others = [s for s in self.schools[max(0, i - 6) : i + 6] if s.stage == student.school.stage and s != student.school]
+                from_school = rng.choice(others) if others and rng.random() < 0.5 else None
+                changes.append(StatusChange(
+                    student=student, kind=StatusChange.Kind.TRANSFER_IN, date=student.enrolled_on,
+                    from_school=from_school, to_school=student.school, to_class=student.school_class,
+                    from_status="", to_status=StudentStatus.STUDYING,
+                    reason="区内转学" if from_school else rng.choice(["外省市转入", "本市外区转入"]),
+                ))  # fmt: skip
+            elif r < 0.011:
+                student.status = StudentStatus.SUSPENDED
+                changes.append(StatusChange(
+                    student=student, kind=StatusChange.Kind.SUSPEND,
+                    date=datetime.date(2025, 10, 8) + datetime.timedelta(days=rng.randrange(80)),
+                    from_school=student.school, to_school=student.school, from_class=student.school_class,
+                    to_class=student.school_class, from_status=StudentStatus.STUDYING,
+                    to_status=StudentStatus.SUSPENDED, reason=rng.choice(["因病休学", "出国随读", "家庭原因"]),
+                ))  # fmt: skip
+        return changes
+
+    def postings(self):
+        """2% of experienced teachers are (or were) on 交流轮岗 or 支教."""
+        rng, postings = self.rng, []
+        targets = [s for s in self.schools if s.stage in ("小学", "初中", "九年一贯制") and s.status == "办学中"]
+        for i, teachers in self.teachers.items():
+            for t in teachers:
+                if rng.random() >= 0.02 or t.hire_date.year > 2018 or not targets:
+                    continue
+                start = datetime.date(rng.choice((2021, 2023, 2024, 2025)), 9, 1)
+                if rng.random() < 0.7:
+                    to = rng.choice(targets)
+                    if to == t.school:
+                        continue
+                    postings.append(Posting(staff=t, kind=Posting.Kind.EXCHANGE, to_school=to, start_date=start,
+                                            end_date=start.replace(year=start.year + 2) - datetime.timedelta(days=1),
+                                            note="区内交流轮岗"))  # fmt: skip
+                else:
+                    place, note = self.staff_maker.support_place()
+                    start = start.replace(month=8, day=15)
+                    postings.append(Posting(staff=t, kind=Posting.Kind.SUPPORT, place=place, start_date=start,
+                                            end_date=start.replace(year=start.year + 1, month=7, day=15), note=note))  # fmt: skip
+        self._save(Posting, postings, "交流支教")
+
+    # ---- users and the note ----
+
+    def users(self) -> list[Login]:
+        departments = {}
+        for name, modules in DEPARTMENTS:
+            dept, _ = Department.objects.update_or_create(name=name, defaults={"modules": [m for m in modules if m in MODULES]})
+            departments[name] = dept
+        schools = {"primary": self.schools[self.plan.primary_demo], "junior": self.schools[self.plan.junior_demo]}
+        existing = set(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True))
+        password = make_password(settings.DEMO_PASSWORD)  # one hash for all: PBKDF2 costs ~0.2 s each
+        logins, new = [], []
+        for username, display, role, dept, which in DEMO_USERS:
+            org = schools.get(which)
+            unit = org.name if org else (dept or "教育局")
+            logins.append(Login(username, str(Role(role).label), unit, created=username not in existing))
+            if username in existing:
+                continue  # an operator's own account with a demo name is left alone
+            user = User(username=username, display_name=display, role=role, org=org,
+                        department=departments.get(dept), password=password, date_joined=JOINED)  # fmt: skip
+            user.apply_role_defaults()
+            new.append(user)
+        User.objects.bulk_create(new)
+        self.counts["用户"] = len(new)
+        return logins
+
+    def note(self, seed, scale):
+        summary = "；".join(f"{k} {v}" for k, v in self.counts.items())
+        record = changelog.record(
+            ChangeAction.CREATE,
+            self.district,
+            after={"说明": f"生成演示数据（种子 {seed}，规模 {scale}）：{summary}。演示数据为初始数据，未逐条记录变更。"},
+        )
+        ChangeRecord.objects.bulk_create([record])
+        # Seed rows get a fixed 登记时间 so that the same seed gives the same data.
+        StatusChange.objects.update(recorded_at=timezone.make_aware(datetime.datetime(2026, 1, 5, 8, 0)))
+
+
+def _capacity(stage: str, grade: int) -> int:
+    if grade <= 0:
+        return 35
+    if grade <= 5:
+        return 45
+    return 50

@@ -1,0 +1,138 @@
+"""The org registry over the API. Related units are written by natural key: a school by its
+10-digit 学校标识码, a district by its 行政区划代码, a zone or group by its name."""
+
+from rest_framework import serializers
+
+from edubureau.core import idcodes
+from edubureau.core.api import ScopedModelSerializer, ScopedSlugRelatedField
+from edubureau.core.scope import scope_of
+
+from ..forms import SCHOOL_LOCAL_FIELDS
+from ..models import Campus, District, EduGroup, School, Zone
+
+
+def school_field(**kwargs):
+    """A school by 学校标识码, limited to the schools the user works with."""
+    return ScopedSlugRelatedField(
+        slug_field="code",
+        queryset=School.objects.all(),
+        error_messages={"does_not_exist": "学校标识码 {value} 不存在或不在您的管理范围内。"},
+        **kwargs,
+    )
+
+
+class DistrictField(serializers.SlugRelatedField):
+    """A district by 行政区划代码; may be left out while the installation serves one district."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"does_not_exist": "行政区划代码 {value} 不存在。"})
+        super().__init__(slug_field="code", queryset=District.objects.all(), required=False, **kwargs)
+
+
+def default_district(attrs, instance):
+    """Fill in the district when the client left it out and there is only one."""
+    if instance is not None or attrs.get("district"):
+        return attrs
+    districts = list(District.objects.all()[:2])
+    if len(districts) != 1:
+        raise serializers.ValidationError({"district": ["请填写区县的行政区划代码。"]})
+    return {**attrs, "district": districts[0]}
+
+
+class SchoolCodesField(serializers.ReadOnlyField):
+    """The 学校标识码 of the schools in a zone or group that the user may see."""
+
+    def to_representation(self, manager):
+        scope = scope_of(self.context["request"].user)
+        return [s.code for s in manager.all() if scope.covers_school(s.pk)]
+
+
+class SchoolSerializer(ScopedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="org-api:school-detail")
+    district = DistrictField()
+    zone = ScopedSlugRelatedField(
+        slug_field="name", queryset=Zone.objects.all(), required=False, allow_null=True,
+        error_messages={"does_not_exist": "学区“{value}”不存在或不在您的管理范围内。"},
+    )  # fmt: skip
+    group = ScopedSlugRelatedField(
+        slug_field="name", queryset=EduGroup.objects.all(), required=False, allow_null=True,
+        error_messages={"does_not_exist": "教育集团“{value}”不存在或不在您的管理范围内。"},
+    )  # fmt: skip
+    successor = school_field(required=False, allow_null=True)
+
+    class Meta:
+        model = School
+        fields = [
+            "id", "url", "code", "name", "short_name", "district", "stage", "nature", "inclusive", "rank",
+            "credit_code", "zone", "group", "address", "principal", "phone", "status", "opened_on", "closed_on",
+            "successor",
+        ]  # fmt: skip
+        extra_kwargs = {"code": {"validators": []}}  # validate_code says more than the model's regex
+
+    def validate_code(self, value):
+        try:
+            return idcodes.validate_school_code(value)
+        except idcodes.CodeError as e:
+            raise serializers.ValidationError(f"学校标识码：{e}") from e
+
+    def validate_credit_code(self, value):
+        if not value:
+            return value
+        try:
+            value, _warnings = idcodes.validate_uscc(value)  # a wrong check character only warns
+        except idcodes.CodeError as e:
+            raise serializers.ValidationError(f"统一社会信用代码：{e}") from e
+        return value
+
+    def validate(self, attrs):
+        if self.instance is not None and not scope_of(self.context["request"].user).all_units:
+            # As on the edit page: a school corrects its contact details, the bureau keeps the registry.
+            message = "由教育局维护，学校用户不能修改；如需修改请联系区教育局。"
+            changed = [k for k, v in attrs.items() if k not in SCHOOL_LOCAL_FIELDS and v != getattr(self.instance, k)]
+            if changed:
+                raise serializers.ValidationError({k: [message] for k in changed})
+        return default_district(attrs, self.instance)
+
+
+class ZoneSerializer(ScopedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="org-api:zone-detail")
+    district = DistrictField()
+    schools = SchoolCodesField(help_text="本学区学校的学校标识码（仅含您范围内的学校）")
+
+    class Meta:
+        model = Zone
+        fields = ["id", "url", "district", "name", "description", "schools"]
+
+    def validate(self, attrs):
+        return default_district(attrs, self.instance)
+
+
+class EduGroupSerializer(ScopedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="org-api:edugroup-detail")
+    district = DistrictField()
+    lead_school = school_field(required=False, allow_null=True)
+    schools = SchoolCodesField(help_text="集团成员学校的学校标识码（仅含您范围内的学校）")
+
+    class Meta:
+        model = EduGroup
+        fields = ["id", "url", "district", "name", "lead_school", "founded_on", "schools"]
+
+    def validate(self, attrs):
+        return default_district(attrs, self.instance)
+
+
+class CampusSerializer(ScopedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="org-api:campus-detail")
+    school = school_field()
+
+    class Meta:
+        model = Campus
+        fields = ["id", "url", "school", "name", "address", "is_main"]
+
+    def validate(self, attrs):
+        school = attrs.get("school") or self.instance.school
+        if attrs.get("is_main"):
+            main = Campus.objects.filter(school=school, is_main=True).exclude(pk=getattr(self.instance, "pk", None)).first()
+            if main:
+                raise serializers.ValidationError({"is_main": [f"该校已有主校区“{main.name}”，请先取消它的主校区标记。"]})
+        return attrs

@@ -1,0 +1,388 @@
+"""The people registry over the API.
+
+Natural keys as in the import templates: a school by its 学校标识码, a school year by its start
+year, a class by its id or by (年级, 班号, 学年) within the student's school. ID numbers are checked
+like the forms and importers check them (core.idcodes). A student's school, class and status
+change through people.services (学籍异动), so an API edit leaves the same StatusChange history
+as a page or an import.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from edubureau.core import changelog, idcodes
+from edubureau.core.api import (
+    MaskedFieldsMixin, ScopedModelSerializer, ScopedPrimaryKeyRelatedField, django_errors,
+)  # fmt: skip
+from edubureau.core.masking import mask
+from edubureau.org.api.serializers import school_field
+from edubureau.org.models import Campus
+
+from .. import services
+from ..models import (
+    GRADE_LABELS, Guardian, IdType, SchoolClass, SchoolYear, Staff, Student, StudentStatus, Term, grade_label,
+)  # fmt: skip
+
+GRADE_BY_LABEL = {label: grade for grade, label in GRADE_LABELS.items()}
+
+
+def parse_grade(value):
+    """1–12 for 一年级…高三, -3..0 for 托班…大班; the Chinese label is accepted too."""
+    if isinstance(value, str) and value.strip() in GRADE_BY_LABEL:
+        return GRADE_BY_LABEL[value.strip()]
+    try:
+        grade = int(value)
+    except (TypeError, ValueError):
+        grade = None
+    if grade not in GRADE_LABELS or isinstance(value, bool):
+        raise serializers.ValidationError(f"年级“{value}”无效：请填写 1–12（一年级…高三）或 托班/小班/中班/大班（-3…0）。")
+    return grade
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class GradeField(serializers.Field):
+    def to_representation(self, value):
+        return value
+
+    def to_internal_value(self, data):
+        return parse_grade(data)
+
+
+class SchoolYearField(serializers.SlugRelatedField):
+    """A school year by its start year (2025 = 2025-2026学年)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"does_not_exist": "没有 {value} 学年，请填写已建立学年的起始年份（如 2025）。"})
+        super().__init__(slug_field="start_year", queryset=SchoolYear.objects.all(), **kwargs)
+
+
+# ---------------------------------------------------------------- identity rules
+
+
+def _code(field, label, check, *args):
+    try:
+        return check(*args)
+    except idcodes.CodeError as e:
+        raise serializers.ValidationError({field: [f"{label}：{e}" if label else str(e)]}) from e
+
+
+def check_identity(attrs, instance, *, reason_field=None):
+    """ID type, number, birth date and gender must agree (as in the forms and importers).
+    Returns attrs with the number normalised (upper case, full-width digits made ASCII)."""
+    if instance is not None and not {"id_type", "id_number", "birth_date", "gender"} & set(attrs):
+        return attrs  # a PATCH of other fields must not trip over an old record
+    value = {k: attrs.get(k, getattr(instance, k, None)) for k in ("id_type", "id_number", "birth_date", "gender")}
+    id_type, number = value["id_type"] or IdType.RESIDENT, (value["id_number"] or "").strip()
+    if id_type == IdType.NONE:
+        if number:
+            raise serializers.ValidationError({"id_number": ["证件类型为“无证件”时不要填写证件号码。"]})
+        reason = attrs.get(reason_field, getattr(instance, reason_field, "")) if reason_field else "x"
+        if not reason:
+            raise serializers.ValidationError({reason_field: ["证件类型为“无证件”时须填写无证件原因。"]})
+        return {**attrs, "id_number": ""}
+    if not number:
+        raise serializers.ValidationError({"id_number": [f"请填写{id_type}号码。"]})
+    if id_type == IdType.PASSPORT:
+        return {**attrs, "id_number": _code("id_number", "护照号码", idcodes.validate_passport, number)}
+    if id_type == IdType.RESIDENT:
+        number = _code("id_number", "身份证号", idcodes.validate_resident_id, number)
+    else:
+        number = _code("id_number", "居住证号码", idcodes.validate_hk_macao_taiwan_residence_permit, number)
+    # Both carry the birth date and (17th digit) the gender, which must agree with the fields.
+    _code("birth_date", "", idcodes.check_id_agrees, number, value["birth_date"], None)
+    _code("gender", "", idcodes.check_id_agrees, number, None, value["gender"])
+    return {**attrs, "id_number": number}
+
+
+# ---------------------------------------------------------------- school years and classes
+
+
+class TermSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Term
+        fields = ["number", "start_date", "end_date"]
+
+
+class SchoolYearSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    terms = TermSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SchoolYear
+        fields = ["id", "start_year", "name", "start_date", "end_date", "is_current", "terms"]
+
+
+class SchoolClassSerializer(ScopedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="people-api:schoolclass-detail")
+    school = school_field()
+    school_year = SchoolYearField(required=False, help_text="学年起始年份；不填为当前学年")
+    grade = GradeField(help_text="1–12 为一年级…高三，-3…0 为托班…大班；也可填中文年级名")
+    name = serializers.CharField(read_only=True)
+    campus = ScopedPrimaryKeyRelatedField(queryset=Campus.objects.all(), required=False, allow_null=True)
+    head_teacher = ScopedPrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = SchoolClass
+        fields = ["id", "url", "school", "school_year", "grade", "class_no", "name", "campus", "head_teacher", "capacity"]
+
+    def validate(self, attrs):
+        get = lambda name: attrs.get(name, getattr(self.instance, name, None))  # noqa: E731
+        school = get("school")
+        if not attrs.get("school_year") and self.instance is None:
+            attrs["school_year"] = SchoolYear.current()
+            if attrs["school_year"] is None:
+                raise serializers.ValidationError({"school_year": ["还没有建立学年，请先建立学年。"]})
+        grade = get("grade")
+        if grade not in school.grades:
+            raise serializers.ValidationError(
+                {"grade": [f"{school}的学段为{school.get_stage_display()}，没有{grade_label(grade)}。"]}
+            )
+        campus, teacher = get("campus"), get("head_teacher")
+        if campus is not None and campus.school_id != school.pk:
+            raise serializers.ValidationError({"campus": [f"校区“{campus.name}”不属于{school}。"]})
+        if teacher is not None and teacher.school_id != school.pk:
+            raise serializers.ValidationError({"head_teacher": [f"{teacher.name}不是{school}的教职工。"]})
+        return attrs
+
+
+# ---------------------------------------------------------------- students
+
+
+class GuardianSerializer(MaskedFieldsMixin, serializers.ModelSerializer):
+    sensitive_fields = {"phone": "phone"}
+    id = serializers.IntegerField(required=False, help_text="修改已有监护人时填写；不填则按姓名和关系匹配")
+
+    class Meta:
+        model = Guardian
+        fields = ["id", "name", "relation", "phone"]
+
+
+@extend_schema_field({"type": "integer", "nullable": True})
+class ClassKeyField(serializers.Field):
+    """年级 / 班号 / 学年 of the student's class: read from the class; on input, a natural key to
+    find the class by (with the other two and the student's school)."""
+
+    def __init__(self, key, read, parse, **kwargs):
+        self.key, self.read, self.parse = key, read, parse
+        super().__init__(source="*", required=False, **kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, {self.key: None}
+        return super().validate_empty_values(data)
+
+    def to_representation(self, student):
+        return self.read(student.school_class) if student.school_class_id else None
+
+    def to_internal_value(self, value):
+        return {self.key: self.parse(value)}
+
+
+def _positive(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1 or isinstance(value, bool):
+        raise serializers.ValidationError(f"班号“{value}”无效：请填写正整数，如 3。")
+    return number
+
+
+def _start_year(value):
+    try:
+        return SchoolYear.objects.get(start_year=int(value))
+    except (TypeError, ValueError, SchoolYear.DoesNotExist):
+        raise serializers.ValidationError(f"没有 {value} 学年，请填写已建立学年的起始年份（如 2025）。") from None
+
+
+PLACEMENT = ("school", "school_class", "status")
+
+
+class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="people-api:student-detail")
+    school = school_field()
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    school_class = ScopedPrimaryKeyRelatedField(
+        queryset=SchoolClass.objects.select_related("school", "school_year"), required=False, allow_null=True,
+        help_text="班级 id；也可不填，改用 grade + class_no (+ school_year) 指定班级",
+    )  # fmt: skip
+    grade = ClassKeyField("grade", lambda c: c.grade, parse_grade, help_text="年级（1–12，-3…0 为托班…大班）")
+    class_no = ClassKeyField("class_no", lambda c: c.class_no, _positive, help_text="班号")
+    school_year = ClassKeyField("school_year", lambda c: c.school_year.start_year, _start_year,
+                                help_text="班级所在学年的起始年份；不填为当前学年")  # fmt: skip
+    class_name = serializers.SerializerMethodField(help_text="班级名称，如 三年级（2）班")
+    guardians = GuardianSerializer(many=True, required=False)
+    change_date = serializers.DateField(write_only=True, required=False, help_text="入学或学籍异动日期；不填为今天")
+    change_reason = serializers.CharField(write_only=True, required=False, max_length=200, help_text="学籍异动原因")
+
+    class Meta:
+        model = Student
+        fields = [
+            "id", "url", "name", "gender", "birth_date", "id_type", "id_number", "no_id_reason", "student_no",
+            "ethnicity", "hukou_region", "hukou_type", "address", "is_migrant", "school", "school_name",
+            "school_class", "school_year", "grade", "class_no", "class_name", "status", "enrolled_on", "guardians",
+            "change_date", "change_reason",
+        ]  # fmt: skip
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_class_name(self, student):
+        return student.school_class.name if student.school_class_id else None
+
+    # --- validation
+
+    def validate_hukou_region(self, value):
+        try:
+            return idcodes.validate_region_code(value) if value else value
+        except idcodes.CodeError as e:
+            raise serializers.ValidationError(f"户籍地：{e}") from e
+
+    def validate(self, attrs):
+        attrs = check_identity(attrs, self.instance, reason_field="no_id_reason")
+        if attrs.get("student_no"):
+            get = lambda name: attrs.get(name, getattr(self.instance, name, None))  # noqa: E731
+            id_number = get("id_number") if get("id_type") == IdType.RESIDENT else None
+            attrs["student_no"] = _code("student_no", "学籍号", idcodes.validate_student_number, attrs["student_no"], id_number)
+        return self.find_class(attrs)
+
+    def find_class(self, attrs):
+        """Resolve grade + class_no (+ school_year) to the class, and check the class is the school's."""
+        keys = {k: attrs.pop(k) for k in ("grade", "class_no", "school_year") if k in attrs}
+        school = attrs.get("school") or getattr(self.instance, "school", None)
+        if "school_class" not in attrs and any(v is not None for v in keys.values()):
+            grade, class_no = keys.get("grade"), keys.get("class_no")
+            if grade is None or class_no is None:
+                raise serializers.ValidationError({"class_no" if grade is not None else "grade": ["年级和班号须同时填写。"]})
+            year = keys.get("school_year") or SchoolYear.current()
+            found = SchoolClass.objects.filter(school=school, school_year=year, grade=grade, class_no=class_no).first()
+            if found is None:
+                raise serializers.ValidationError(
+                    {"class_no": [f"{school}在{year}没有{grade_label(grade)}（{class_no}）班，请先建班或核对年级、班号。"]}
+                )
+            attrs["school_class"] = found
+        elif "school_class" not in attrs and self.instance is not None and "school" in attrs:
+            if attrs["school"].pk != self.instance.school_id:
+                attrs["school_class"] = None  # a new school, and no class named in it yet
+        school_class = attrs.get("school_class")
+        if school_class is not None and school_class.school_id != school.pk:
+            raise serializers.ValidationError({"school_class": [f"{school_class.name}不属于{school}，请选择{school}的班级。"]})
+        return attrs
+
+    # --- saving: 入学 and 学籍异动 through people.services
+
+    def create(self, validated_data):
+        guardians = validated_data.pop("guardians", [])
+        date = validated_data.pop("change_date", None)
+        validated_data.pop("change_reason", None)
+        student = Student(**validated_data)
+        self.full_clean(student)
+        services.enrol_student(student, date)
+        self.save_guardians(student, guardians)
+        return student
+
+    def update(self, instance, validated_data):
+        guardians = validated_data.pop("guardians", None)
+        date, reason = validated_data.pop("change_date", None), validated_data.pop("change_reason", "")
+        placement = {k: validated_data.pop(k) for k in PLACEMENT if k in validated_data}
+        student = super().update(instance, validated_data)
+        student = self.move(student, placement, date, reason)
+        if guardians is not None:
+            self.save_guardians(student, guardians)
+        return Student.objects.select_related("school", "school_class__school_year").get(pk=student.pk)
+
+    def move(self, student, placement, date, reason):
+        """School, class and status changes as the matching 学籍异动."""
+        school = placement.get("school", student.school)
+        school_class = placement.get("school_class", student.school_class)
+        status = placement.get("status", student.status)
+        if school.pk != student.school_id:
+            student = _service("school", services.transfer_student, student, school, school_class, date, reason)
+        elif (school_class and school_class.pk) != student.school_class_id:
+            old = student.school_class
+            if school_class is None:
+                before = changelog.snapshot(student)
+                student.school_class = None
+                student.save()
+                changelog.log_update(student, before)
+            elif old is not None and school_class.grade < old.grade:
+                student = _service("school_class", services.repeat_grade, student, school_class, date, reason)
+            else:
+                student = _service("school_class", services.change_class, student, school_class, date, reason)
+        if status != student.status:
+            student = self.change_status(student, status, date, reason)
+        return student
+
+    def change_status(self, student, status, date, reason):
+        if status == StudentStatus.SUSPENDED:
+            return _service("status", services.suspend_student, student, date, reason)
+        if status == StudentStatus.STUDYING and student.status == StudentStatus.SUSPENDED:
+            return _service("status", services.resume_student, student, date, reason)
+        if status == StudentStatus.DECEASED:
+            return _service("status", services.register_death, student, date, reason)
+        if status == StudentStatus.TRANSFERRED:
+            return _service("status", services.transfer_student, student, None, None, date, reason)
+        if status == StudentStatus.GRADUATED and student.status == StudentStatus.STUDYING:
+            services.graduate_students(Student.objects.filter(pk=student.pk), date, reason)
+            return Student.objects.get(pk=student.pk)
+        raise serializers.ValidationError(
+            {"status": [f"学籍状态不能从“{student.get_status_display()}”直接改为“{StudentStatus(status).label}”。"]}
+        )
+
+    def save_guardians(self, student, items):
+        """Make the student's guardians the given list: matched by id, else by name and relation;
+        unchanged ones are left alone, so sending the same list twice changes nothing."""
+        existing = list(student.guardians.all())
+        left = {g.pk: g for g in existing}
+        for item in items:
+            guardian = left.pop(item["id"], None) if item.get("id") else None
+            if item.get("id") and guardian is None:
+                raise serializers.ValidationError({"guardians": [f"监护人 id {item['id']} 不是该学生的监护人。"]})
+            if guardian is None:
+                guardian = next((g for g in left.values() if (g.name, g.relation) == (item["name"], item["relation"])), None)
+                if guardian is not None:
+                    del left[guardian.pk]
+            phone = item.get("phone", "")
+            if guardian is None:
+                guardian = Guardian(student=student, name=item["name"], relation=item["relation"], phone=phone)
+                guardian.save()
+                changelog.log_create(guardian)
+                continue
+            before = changelog.snapshot(guardian)
+            if phone and guardian.phone and phone == mask(guardian.phone, "phone"):
+                phone = guardian.phone  # the masked value read back: keep the number
+            guardian.name, guardian.relation, guardian.phone = item["name"], item["relation"], phone
+            if changelog.snapshot(guardian) != before:
+                guardian.save()
+                changelog.log_update(guardian, before)
+        for guardian in left.values():
+            changelog.log_delete(guardian)
+            guardian.delete()
+
+
+def _service(field, function, *args):
+    """Call a people service; its rule violations become field-keyed 400 errors."""
+    try:
+        return function(*args)
+    except DjangoValidationError as e:
+        raise serializers.ValidationError(django_errors(e, field)) from e
+
+
+# ---------------------------------------------------------------- staff
+
+
+class StaffSerializer(MaskedFieldsMixin, ScopedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="people-api:staff-detail")
+    school = school_field()
+    school_name = serializers.CharField(source="school.name", read_only=True)
+
+    class Meta:
+        model = Staff
+        fields = [
+            "id", "url", "name", "gender", "birth_date", "id_type", "id_number", "school", "school_name", "post_type",
+            "subjects", "title", "education", "honours", "employment", "hire_date", "phone", "status",
+        ]  # fmt: skip
+
+    def validate(self, attrs):
+        return check_identity(attrs, self.instance)
+

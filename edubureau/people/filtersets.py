@@ -1,0 +1,109 @@
+"""One FilterSet per model, shared by the list pages, their exports and the API.
+
+Related objects are filtered by natural keys (`school` = 学校标识码, `school_year` = start year)
+as well as by ids (`school_id`, `school_class_id`), so a URL or an API call never needs a
+database id it could not know. The id filters are hidden on the pages' filter forms.
+"""
+
+import unicodedata
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from edubureau.core.filters import SearchFilterSet
+
+from .models import (
+    GRADE_CHOICES, CalendarDay, Education, Employment, Gender, HukouType, PostType, SchoolClass, SchoolYear, Staff,
+    StaffStatus, Student, StudentStatus, Title,
+)  # fmt: skip
+
+
+def _school_filters():
+    return (
+        django_filters.CharFilter(field_name="school__code", label="学校标识码"),
+        django_filters.NumberFilter(field_name="school_id", label="学校ID", widget=forms.HiddenInput),
+    )
+
+
+class SchoolClassFilterSet(SearchFilterSet):
+    search_fields = ("school__name", "school__short_name", "head_teacher__name")
+    school, school_id = _school_filters()
+    school_year = django_filters.NumberFilter(field_name="school_year__start_year", label="学年（起始年份）")
+    grade = django_filters.ChoiceFilter(choices=GRADE_CHOICES, label="年级")
+    class_no = django_filters.NumberFilter(label="班号")
+
+    class Meta:
+        model = SchoolClass
+        fields = ["q", "school", "school_id", "school_year", "grade", "class_no"]
+
+
+def _looks_like_number(value: str) -> bool:
+    """An ID number or 学籍号 (digits, maybe a G/J/L prefix or a final X), not a name."""
+    body = value[1:] if value[:1] in "GJL" else value
+    return len(body) >= 4 and body[:-1].isascii() and body[:-1].isdigit() and (body[-1].isdigit() or body[-1] == "X")
+
+
+class StudentFilterSet(SearchFilterSet):
+    school, school_id = _school_filters()
+    school_class_id = django_filters.NumberFilter(field_name="school_class_id", label="班级ID", widget=forms.HiddenInput)
+    # grade / class_no / school_year describe the student's current class.
+    school_year = django_filters.NumberFilter(field_name="school_class__school_year__start_year", label="学年（起始年份）")
+    grade = django_filters.ChoiceFilter(field_name="school_class__grade", choices=GRADE_CHOICES, label="年级")
+    class_no = django_filters.NumberFilter(field_name="school_class__class_no", label="班号")
+    status = django_filters.ChoiceFilter(choices=StudentStatus.choices, label="学籍状态")
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label="性别")
+    is_migrant = django_filters.BooleanFilter(label="随迁子女")
+    hukou_type = django_filters.ChoiceFilter(choices=HukouType.choices, label="户籍类型")
+
+    class Meta:
+        model = Student
+        fields = [
+            "q", "school", "school_id", "school_class_id", "school_year", "grade", "class_no", "status", "gender",
+            "is_migrant", "hukou_type",
+        ]  # fmt: skip
+
+    def search(self, queryset, name, value):
+        """A number is looked up exactly (full length) or by prefix, never by icontains: those
+        lookups use the indexes on id_number and student_no; anything else searches names."""
+        value = "".join(unicodedata.normalize("NFKC", value).split()).upper()
+        if not value:
+            return queryset
+        if _looks_like_number(value):
+            lookup = "exact" if len(value) >= 18 else "startswith"
+            return queryset.filter(Q(**{f"id_number__{lookup}": value}) | Q(**{f"student_no__{lookup}": value}))
+        return queryset.filter(name__contains=value)
+
+
+class StaffFilterSet(SearchFilterSet):
+    search_fields = ("name", "subjects")
+    school, school_id = _school_filters()
+    status = django_filters.ChoiceFilter(choices=StaffStatus.choices, label="状态")
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label="性别")
+    post_type = django_filters.ChoiceFilter(choices=PostType.choices, label="岗位类别")
+    title = django_filters.ChoiceFilter(choices=Title.choices, label="职称")
+    education = django_filters.ChoiceFilter(choices=Education.choices, label="最高学历")
+    employment = django_filters.ChoiceFilter(choices=Employment.choices, label="用工形式")
+    honour = django_filters.CharFilter(field_name="honours", lookup_expr="contains", label="荣誉称号")
+
+    class Meta:
+        model = Staff
+        fields = ["q", "school", "school_id", "status", "gender", "post_type", "title", "education", "employment", "honour"]
+
+
+class SchoolYearFilterSet(django_filters.FilterSet):
+    school_year = django_filters.NumberFilter(field_name="start_year", label="学年（起始年份）")
+    is_current = django_filters.BooleanFilter(label="当前学年")
+
+    class Meta:
+        model = SchoolYear
+        fields = ["school_year", "is_current"]
+
+
+class CalendarDayFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="date__year", label="年份")
+    kind = django_filters.ChoiceFilter(choices=CalendarDay.Kind.choices, label="类型")
+
+    class Meta:
+        model = CalendarDay
+        fields = ["year", "kind"]

@@ -1,0 +1,415 @@
+"""Forms of the people registry. ID numbers are checked with core.idcodes (check digit, birth date
+and gender against the other fields, 学籍号 against the ID number); errors say what to fix."""
+
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from edubureau.core import idcodes
+from edubureau.core.scope import VIEW, scope_of
+from edubureau.org.models import Campus, School, SchoolStatus
+
+from .models import (
+    CalendarDay, Honour, IdType, SchoolClass, SchoolYear, Staff, Student, Term,
+)  # fmt: skip
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def code_message(label, error) -> str:
+    """“居民身份证号码：校验位错误（应为 X）。” — the field named once, the fix from core.idcodes."""
+    text = str(error)
+    return f"{text}。" if text.startswith(label) else f"{label}：{text}。"
+
+
+def schools_for(user, include=None):
+    """Open schools the user works on (plus `include`, the object's current school)."""
+    scope = scope_of(user)
+    schools = School.objects.all()
+    if not scope.all_units:
+        schools = schools.filter(pk__in=scope.school_ids)
+    condition = Q(status=SchoolStatus.OPEN)
+    if include:
+        condition |= Q(pk=include)
+    return schools.filter(condition)
+
+
+class ClassChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.school_year.start_year}学年）" if not obj.school_year.is_current else obj.name
+
+
+def class_choices(user, school_ids, also=None):
+    """The current year's classes of the given schools that the user sees (plus `also`)."""
+    classes = SchoolClass.objects.for_user(user, VIEW).select_related("school_year")
+    condition = Q(school_id__in=[s for s in school_ids if s], school_year__is_current=True)
+    if also:
+        condition |= Q(pk=also)
+    return classes.filter(condition).order_by("grade", "class_no")
+
+
+def _bound_id(form, name, fallback=None):
+    """The id chosen in a (possibly bound) select, before validation; None if not a number."""
+    value = form.data.get(form.add_prefix(name)) if form.is_bound else None
+    if value in (None, ""):
+        return fallback
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _hx_options(url_name, target, fallback=None):
+    """Reload the options of `target` (another select) when this select changes (HTMX, no inline JS).
+    `fallback`: the school whose options to show when this select is emptied."""
+    attrs = {"hx-get": reverse(url_name), "hx-target": f"#id_{target}", "hx-trigger": "change", "hx-swap": "innerHTML"}
+    if fallback:
+        attrs["hx-vals"] = f'{{"fallback": {int(fallback)}}}'
+    return attrs
+
+
+class IdentityMixin:
+    """Shared by the student and staff forms: id_type + id_number + birth_date + gender."""
+
+    def clean_identity(self, cleaned):
+        id_type, number = cleaned.get("id_type"), (cleaned.get("id_number") or "").strip()
+        birth, gender = cleaned.get("birth_date"), cleaned.get("gender")
+        if id_type == IdType.NONE:
+            if number:
+                self.add_error("id_number", "证件类型为“无证件”时不填证件号码。")
+            return ""
+        if not number:
+            self.add_error("id_number", f"请填写{id_type}号码；确无证件请把证件类型选为“无证件”并填写原因。")
+            return ""
+        try:
+            if id_type == IdType.RESIDENT:
+                number = idcodes.validate_resident_id(number, allow_15=cleaned.get("convert_15", False))
+            elif id_type == IdType.HMT_PERMIT:
+                number = idcodes.validate_hk_macao_taiwan_residence_permit(number)
+            else:
+                return idcodes.validate_passport(number)
+        except idcodes.CodeError as e:
+            self.add_error("id_number", code_message(f"{id_type}号码", e))
+            return None
+        # The card is right; a birth date or gender that disagrees with it is what to fix.
+        for name, value in (("birth_date", birth), ("gender", gender)):
+            try:
+                idcodes.check_id_agrees(number, value if name == "birth_date" else None,
+                                        value if name == "gender" else None)  # fmt: skip
+            except idcodes.CodeError as e:
+                self.add_error(name, f"{e}。")
+        return number
+
+    def check_unique_number(self, number, id_type, message):
+        if not number:
+            return
+        others = self._meta.model.objects.filter(id_type=id_type, id_number=number)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            self.add_error("id_number", message)
+
+
+class StudentForm(IdentityMixin, forms.ModelForm):
+    convert_15 = forms.BooleanField(
+        label="15 位旧身份证号", required=False, help_text="勾选后把 15 位旧号码转换为 18 位保存"
+    )
+
+    class Meta:
+        model = Student
+        fields = [
+            "name", "gender", "birth_date", "id_type", "id_number", "convert_15", "no_id_reason", "student_no",
+            "ethnicity", "hukou_type", "hukou_region", "address", "is_migrant", "school", "school_class",
+            "enrolled_on",
+        ]  # fmt: skip
+        field_classes = {"school_class": ClassChoiceField}
+        widgets = {"birth_date": DATE, "enrolled_on": DATE}
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            # School and class change only through 学籍异动 (transfer, 调班), which keep the history.
+            del self.fields["school"], self.fields["school_class"]
+            return
+        schools = schools_for(user)
+        self.fields["school"].queryset = schools
+        school_id = _bound_id(self, "school", schools.values_list("pk", flat=True).first() if not scope_of(user).all_units else None)
+        self.fields["school_class"].queryset = class_choices(user, [school_id])
+        self.fields["school_class"].help_text = "本学年的班级；请先选择学校"
+        self.fields["school"].widget.attrs.update(_hx_options("people:class_options", "school_class"))
+
+    def clean_hukou_region(self):
+        value = self.cleaned_data["hukou_region"]
+        if not value:
+            return value
+        try:
+            return idcodes.validate_region_code(value)
+        except idcodes.CodeError as e:
+            raise forms.ValidationError(code_message("户籍地区划代码", e)) from e
+
+    def clean(self):
+        cleaned = super().clean()
+        id_type = cleaned.get("id_type")
+        number = self.clean_identity(cleaned)
+        if number is not None:
+            cleaned["id_number"] = number
+            self.check_unique_number(
+                number, id_type, "该证件号码已有学籍，同一学生不能重复注册。如是转学，请由原学校办理转出（学籍异动）。"
+            )
+        if id_type == IdType.NONE and not (cleaned.get("no_id_reason") or "").strip():
+            self.add_error("no_id_reason", "证件类型为“无证件”时，请填写无证件原因。")
+        if id_type != IdType.NONE:
+            cleaned["no_id_reason"] = ""
+        self.check_student_no(cleaned, number if id_type == IdType.RESIDENT else None)
+        school, school_class = cleaned.get("school"), cleaned.get("school_class")
+        if school and school_class and school_class.school_id != school.pk:
+            self.add_error("school_class", f"{school_class.name}不是{school}的班级，请重新选择。")
+        return cleaned
+
+    def check_student_no(self, cleaned, resident_id):
+        value = cleaned.get("student_no")
+        if not value:
+            return
+        try:
+            value = idcodes.validate_student_number(value, resident_id)
+        except idcodes.CodeError as e:
+            self.add_error("student_no", code_message("学籍号", e))
+            return
+        if value[0] == "G" and cleaned.get("id_type") not in (IdType.RESIDENT, None):
+            self.add_error("student_no", "G 字头学籍号由居民身份证号生成，只用于持居民身份证的学生。")
+            return
+        birth = cleaned.get("birth_date")
+        if value[0] in "JL" and birth and value[7:15] != f"{birth:%Y%m%d}":
+            self.add_error("student_no", f"学籍号中的出生日期（{value[7:11]}-{value[11:13]}-{value[13:15]}）与出生日期不一致。")
+            return
+        others = Student.objects.filter(student_no=value)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            self.add_error("student_no", "学籍号已存在，同一学生不能重复注册。")
+            return
+        cleaned["student_no"] = value
+
+
+class StaffForm(IdentityMixin, forms.ModelForm):
+    convert_15 = forms.BooleanField(
+        label="15 位旧身份证号", required=False, help_text="勾选后把 15 位旧号码转换为 18 位保存"
+    )
+    honours = forms.MultipleChoiceField(
+        label="荣誉称号", choices=Honour.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Staff
+        fields = [
+            "name", "gender", "birth_date", "id_type", "id_number", "convert_15", "school", "post_type", "subjects",
+            "title", "education", "honours", "employment", "hire_date", "phone", "status",
+        ]  # fmt: skip
+        widgets = {"birth_date": DATE, "hire_date": DATE}
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.user = user
+        self.fields["school"].queryset = schools_for(user, include=self.instance.school_id)
+        self.initial["honours"] = self.instance.honour_list
+
+    def clean_honours(self):
+        return "、".join(self.cleaned_data["honours"])
+
+    def clean_phone(self):
+        value = "".join(self.cleaned_data["phone"].split())
+        if value and not all(c.isdigit() or c == "-" for c in value):
+            raise forms.ValidationError("联系电话只能包含数字和“-”。")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        number = self.clean_identity(cleaned)
+        if number is not None:
+            cleaned["id_number"] = number
+            self.check_unique_number(
+                number, cleaned.get("id_type"), "该证件号码的教职工已在册，同一人不能重复任职。如是调动，请修改原记录的学校。"
+            )
+        return cleaned
+
+
+class SchoolClassForm(forms.ModelForm):
+    class Meta:
+        model = SchoolClass
+        fields = ["school", "campus", "school_year", "grade", "class_no", "head_teacher", "capacity"]
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        schools = schools_for(user, include=self.instance.school_id)
+        self.fields["school"].queryset = schools
+        single = schools.values_list("pk", flat=True).first() if not scope_of(user).all_units else None
+        school_id = _bound_id(self, "school", self.instance.school_id or single)
+        self.fields["campus"].queryset = Campus.objects.filter(school_id=school_id)
+        self.fields["head_teacher"].queryset = Staff.objects.for_user(user, VIEW).filter(
+            Q(school_id=school_id, status="在职") | Q(pk=self.instance.head_teacher_id)
+        )
+        self.fields["head_teacher"].help_text = "本校在职教职工；请先选择学校"
+        self.fields["school"].widget.attrs.update(_hx_options("people:staff_options", "head_teacher"))
+        if not self.instance.pk:
+            self.initial.setdefault("school_year", SchoolYear.objects.filter(is_current=True).values_list("pk", flat=True).first())
+
+    def clean(self):
+        cleaned = super().clean()
+        school, grade = cleaned.get("school"), cleaned.get("grade")
+        if school and grade is not None and school.grades and grade not in school.grades:
+            self.add_error("grade", f"{school}（{school.get_stage_display()}）不开设{dict(self.fields['grade'].choices)[grade]}。")
+        for name in ("campus", "head_teacher"):
+            other = cleaned.get(name)
+            if school and other and other.school_id != school.pk:
+                self.add_error(name, f"所选{self.fields[name].label}不属于{school}。")
+        return cleaned
+
+
+class SchoolYearForm(forms.ModelForm):
+    class Meta:
+        model = SchoolYear
+        fields = ["start_year", "start_date", "end_date", "is_current"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+        help_texts = {"is_current": "设为当前学年后，原当前学年自动取消"}
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        super().__init__(data, **kwargs)
+
+    def _get_validation_exclusions(self):
+        # Saving a new current year clears the old one (views.SchoolYearEditView), so the
+        # one-current-year constraint is kept by the save, not refused by the form.
+        return super()._get_validation_exclusions() | {"is_current"}
+
+    def clean(self):
+        cleaned = super().clean()
+        year, start, end = cleaned.get("start_year"), cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", "结束日期应晚于开始日期。")
+        if year and start and start.year != year:
+            self.add_error("start_date", f"{year}学年应在 {year} 年开始。")
+        return cleaned
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["school_year", "number", "start_date", "end_date"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        year, start, end = cleaned.get("school_year"), cleaned.get("start_date"), cleaned.get("end_date")
+        if not (year and start and end):
+            return cleaned
+        if end < start:
+            self.add_error("end_date", "结束日期不能早于开学日期。")
+        elif start < year.start_date or end > year.end_date:
+            self.add_error(None, f"学期应在{year}之内（{year.start_date} 至 {year.end_date}）。")
+        overlapping = Term.objects.filter(start_date__lte=end, end_date__gte=start).exclude(pk=self.instance.pk)
+        for term in overlapping[:1]:
+            self.add_error(None, f"与{term}（{term.start_date} 至 {term.end_date}）日期重叠。")
+        return cleaned
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name"]
+        widgets = {"date": DATE}
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        day, kind = cleaned.get("date"), cleaned.get("kind")
+        if day and kind == CalendarDay.Kind.MAKEUP and day.weekday() < 5:
+            self.add_error("kind", f"{day} 是工作日，调休上课日应为周六或周日。")
+        return cleaned
+
+
+class StatusChangeForm(forms.Form):
+    """学籍异动 on the student page; the view hands the cleaned data to people.services."""
+
+    ACTIONS = [
+        ("transfer", "转学"),
+        ("change_class", "调班"),
+        ("suspend", "休学"),
+        ("resume", "复学"),
+        ("repeat", "留级"),
+        ("death", "死亡注销"),
+    ]
+    action = forms.ChoiceField(label="异动类型", choices=ACTIONS)
+    date = forms.DateField(label="异动日期", widget=DATE)
+    to_school = forms.ModelChoiceField(
+        label="转入学校", queryset=School.objects.none(), required=False, help_text="转学时填写；留空表示转往区外"
+    )
+    to_class = ClassChoiceField(
+        label="新班级", queryset=SchoolClass.objects.none(), required=False, help_text="调班、留级时必填；转学、复学时可选"
+    )
+    reason = forms.CharField(label="原因", max_length=200, required=False)
+
+    NEEDS_CLASS = {"change_class", "repeat"}
+
+    def __init__(self, data=None, *, student, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.student = student
+        self.initial.setdefault("date", timezone.localdate())
+        self.fields["to_school"].queryset = School.objects.filter(
+            district_id=student.school.district_id, status=SchoolStatus.OPEN
+        ).exclude(pk=student.school_id)
+        to_school = _bound_id(self, "to_school")
+        self.fields["to_class"].queryset = class_choices(user, [student.school_id, to_school]).exclude(
+            pk=student.school_class_id
+        )
+        self.fields["to_school"].widget.attrs.update(
+            _hx_options("people:class_options", "to_class", fallback=student.school_id)
+        )
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate() + datetime.timedelta(days=31):
+            raise forms.ValidationError("异动日期不能晚于一个月以后。")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        action, to_class = cleaned.get("action"), cleaned.get("to_class")
+        if action in self.NEEDS_CLASS and not to_class:
+            self.add_error("to_class", "请选择新班级。")
+        if action == "transfer":
+            to_school = cleaned.get("to_school")
+            if to_class and (not to_school or to_class.school_id != to_school.pk):
+                self.add_error("to_class", "新班级应属于转入学校。")
+        elif action in ("change_class", "repeat", "resume") and to_class and to_class.school_id != self.student.school_id:
+            self.add_error("to_class", f"{to_class.name}不是{self.student.school}的班级。")
+        if action in ("death", "suspend") and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "请填写原因。")
+        return cleaned
+
+
+class MergeForm(forms.Form):
+    """Merge a group of duplicates: keep one, the others are merged into it."""
+
+    kind = forms.ChoiceField(choices=[("students", "学生"), ("staff", "教职工")])
+    keep = forms.IntegerField()
+    members = forms.CharField(help_text="逗号分隔的记录编号")
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            members = [int(x) for x in cleaned.get("members", "").split(",") if x.strip()]
+        except ValueError:
+            raise forms.ValidationError("记录编号无效。") from None
+        keep = cleaned.get("keep")
+        if keep not in members or len(set(members)) < 2:
+            raise forms.ValidationError("请在重复记录中选择要保留的一条。")
+        cleaned["remove"] = [m for m in dict.fromkeys(members) if m != keep]
+        return cleaned

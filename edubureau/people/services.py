@@ -1,0 +1,387 @@
+"""Business rules of the people registry: enrolment, 学籍异动 (status changes), duplicates and merges.
+
+Plain functions called by the pages, the API, importers and commands alike. Every write happens
+in one transaction and is logged through core.changelog; every change of a student's school,
+class or status adds a StatusChange row. Scope is the caller's business: these functions trust
+that the acting user may touch the objects they are given.
+A rule that is broken raises django.core.exceptions.ValidationError with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from edubureau.core import changelog, idcodes
+from edubureau.core.models import ChangeAction, ChangeRecord
+from edubureau.org.models import School, SchoolStatus
+
+from .models import (
+    Enrollment, Guardian, IdType, Posting, SchoolClass, SchoolYear, Staff, StatusChange, Student,
+    StudentStatus,
+)  # fmt: skip
+
+Kind = StatusChange.Kind
+BATCH = 1000
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _record(student, kind, date, reason="", **fields) -> StatusChange:
+    change = StatusChange(student=student, kind=kind, date=date or _today(), reason=reason or "", **fields)
+    change.save()
+    changelog.log_create(change)
+    return change
+
+
+def _place(student: Student, school_class: SchoolClass | None) -> None:
+    """Keep the student's Enrollment (one per school year) in step with the school and class."""
+    year = school_class.school_year if school_class else SchoolYear.current()
+    if year is None:
+        return
+    enrollment = Enrollment.objects.filter(student=student, school_year=year).first()
+    if enrollment is None:
+        enrollment = Enrollment(student=student, school_year=year, school=student.school, school_class=school_class)
+        enrollment.save()
+        changelog.log_create(enrollment)
+        return
+    before = changelog.snapshot(enrollment)
+    enrollment.school, enrollment.school_class = student.school, school_class
+    enrollment.save()
+    changelog.log_update(enrollment, before)
+
+
+def _need_status(student, *allowed):
+    if student.status not in allowed:
+        wanted = "或".join(str(StudentStatus(s).label) for s in allowed)
+        raise ValidationError(f"{student.name}的学籍状态为“{student.get_status_display()}”，只有{wanted}的学生可以办理。")
+
+
+def _need_class_of(school_class, school):
+    if school_class is not None and school_class.school_id != school.pk:
+        raise ValidationError(f"{school_class.name}不属于{school}，请选择{school}的班级。")
+
+
+def _locked(student) -> Student:
+    """The student row re-read inside the transaction (and locked where the database can)."""
+    rows = Student.objects.select_for_update(of=("self",)).select_related("school", "school_class")
+    return rows.get(pk=student.pk)
+
+
+# ---------------------------------------------------------------- enrolment and 学籍异动
+
+
+@transaction.atomic
+def enrol_student(student: Student, date: datetime.date | None = None) -> Student:
+    """Save a new student (入学): the student row, an 入学 StatusChange and the year's Enrollment."""
+    student.save()
+    changelog.log_create(student)
+    _record(student, Kind.ENROL, date or student.enrolled_on, to_school=student.school,
+            to_class=student.school_class, to_status=student.status)  # fmt: skip
+    _place(student, student.school_class)
+    return student
+
+
+@transaction.atomic
+def transfer_student(
+    student: Student, to_school: School | None, to_class: SchoolClass | None, date=None, reason: str = ""
+) -> Student:
+    """转学. Within the district: 转出 from the old school and 转入 to the new one, still 在读 (or 休学).
+    to_school=None means out of the district: the student is 转出 and leaves the registry's schools."""
+    student = _locked(student)
+    _need_status(student, StudentStatus.STUDYING, StudentStatus.SUSPENDED)
+    old_school, old_class, old_status = student.school, student.school_class, student.status
+    before = changelog.snapshot(student)
+    if to_school is None:
+        if to_class is not None:
+            raise ValidationError("转往区外时不能指定班级。")
+        student.status, student.school_class = StudentStatus.TRANSFERRED, None
+        student.save()
+        changelog.log_update(student, before)
+        _record(student, Kind.TRANSFER_OUT, date, reason, from_school=old_school, from_class=old_class,
+                from_status=old_status, to_status=student.status)  # fmt: skip
+        return student
+    if to_school.pk == old_school.pk:
+        raise ValidationError("转入学校与原学校相同；同校换班请办理调班。")
+    if to_school.district_id != old_school.district_id:
+        raise ValidationError(f"{to_school}不在本区，区外转学请不选转入学校（按转往区外办理）。")
+    if to_school.status != SchoolStatus.OPEN:
+        raise ValidationError(f"{to_school}的状态为“{to_school.get_status_display()}”，不能转入。")
+    _need_class_of(to_class, to_school)
+    student.school, student.school_class = to_school, to_class
+    student.save()
+    changelog.log_update(student, before)
+    moved = dict(from_school=old_school, to_school=to_school, from_class=old_class, to_class=to_class,
+                 from_status=old_status, to_status=student.status)  # fmt: skip
+    _record(student, Kind.TRANSFER_OUT, date, reason, **moved)
+    _record(student, Kind.TRANSFER_IN, date, reason, **moved)
+    _place(student, to_class)
+    return student
+
+
+@transaction.atomic
+def change_class(student: Student, to_class: SchoolClass, date=None, reason: str = "") -> Student:
+    """调班: to another class of the same school."""
+    student = _locked(student)
+    _need_status(student, StudentStatus.STUDYING)
+    _need_class_of(to_class, student.school)
+    if to_class.pk == student.school_class_id:
+        raise ValidationError(f"{student.name}已在{to_class.name}。")
+    return _move_class(student, to_class, Kind.CHANGE_CLASS, date, reason)
+
+
+def _move_class(student, to_class, kind, date, reason):
+    before, old_class = changelog.snapshot(student), student.school_class
+    student.school_class = to_class
+    student.save()
+    changelog.log_update(student, before)
+    _record(student, kind, date, reason, from_school=student.school, to_school=student.school,
+            from_class=old_class, to_class=to_class, from_status=student.status, to_status=student.status)  # fmt: skip
+    _place(student, to_class)
+    return student
+
+
+@transaction.atomic
+def repeat_grade(student: Student, to_class: SchoolClass, date=None, reason: str = "") -> Student:
+    """留级: into a class of the same school and the same or a lower grade."""
+    student = _locked(student)
+    _need_status(student, StudentStatus.STUDYING)
+    _need_class_of(to_class, student.school)
+    old = student.school_class
+    if old is not None and to_class.grade > old.grade:
+        raise ValidationError(f"留级后的年级（{to_class.get_grade_display()}）不能高于原年级（{old.get_grade_display()}）。")
+    return _move_class(student, to_class, Kind.REPEAT, date, reason)
+
+
+def _set_status(student, new_status, kind, date, reason, to_class=False):
+    before, old_status, old_class = changelog.snapshot(student), student.status, student.school_class
+    student.status = new_status
+    if to_class is not False:
+        student.school_class = to_class
+    student.save()
+    changelog.log_update(student, before)
+    _record(student, kind, date, reason, from_school=student.school, to_school=student.school,
+            from_class=old_class, to_class=student.school_class, from_status=old_status, to_status=new_status)  # fmt: skip
+    if to_class:
+        _place(student, to_class)
+    return student
+
+
+@transaction.atomic
+def suspend_student(student: Student, date=None, reason: str = "") -> Student:
+    """休学. The student keeps the class link but no longer counts in its size (only 在读 do)."""
+    student = _locked(student)
+    _need_status(student, StudentStatus.STUDYING)
+    return _set_status(student, StudentStatus.SUSPENDED, Kind.SUSPEND, date, reason)
+
+
+@transaction.atomic
+def resume_student(student: Student, date=None, reason: str = "", to_class: SchoolClass | None = None) -> Student:
+    """复学, into to_class (often the next year's class) or, without one, the class kept at 休学."""
+    student = _locked(student)
+    _need_status(student, StudentStatus.SUSPENDED)
+    _need_class_of(to_class, student.school)
+    return _set_status(student, StudentStatus.STUDYING, Kind.RESUME, date, reason, to_class or False)
+
+
+@transaction.atomic
+def register_death(student: Student, date=None, reason: str = "") -> Student:
+    """死亡注销."""
+    student = _locked(student)
+    _need_status(student, StudentStatus.STUDYING, StudentStatus.SUSPENDED)
+    return _set_status(student, StudentStatus.DECEASED, Kind.DECEASED, date, reason)
+
+
+@transaction.atomic
+def graduate_students(queryset, date=None, reason: str = "") -> int:
+    """毕业, set-based: the 在读 students of queryset become 毕业 with one StatusChange each.
+    A few statements per 1,000 students, not per student. Returns how many graduated."""
+    date = date or _today()
+    students = list(
+        queryset.filter(status=StudentStatus.STUDYING)
+        .select_related(None)
+        .select_for_update(of=("self",))
+        .only("pk", "name", "status", "school_id", "school_class_id")
+        .order_by()
+    )
+    for start in range(0, len(students), BATCH):
+        batch = students[start : start + BATCH]
+        ids = [s.pk for s in batch]
+        Student.objects.filter(pk__in=ids).update(status=StudentStatus.GRADUATED)
+        changes = StatusChange.objects.bulk_create([
+            StatusChange(student=s, kind=Kind.GRADUATE, date=date, reason=reason, from_school_id=s.school_id,
+                         to_school_id=s.school_id, from_class_id=s.school_class_id, to_class_id=s.school_class_id,
+                         from_status=StudentStatus.STUDYING, to_status=StudentStatus.GRADUATED)
+            for s in batch
+        ])  # fmt: skip
+        if any(c.pk is None for c in changes):  # a database that does not return ids from bulk inserts
+            changes = list(StatusChange.objects.filter(student_id__in=ids, kind=Kind.GRADUATE, date=date))
+        records = [
+            changelog.record(ChangeAction.UPDATE, s, before={"status": StudentStatus.STUDYING},
+                             after={"status": StudentStatus.GRADUATED})
+            for s in batch
+        ] + [changelog.record(ChangeAction.CREATE, c, after=changelog.snapshot(c)) for c in changes]  # fmt: skip
+        ChangeRecord.objects.bulk_create(records)
+    return len(students)
+
+
+# ---------------------------------------------------------------- duplicates
+
+_DOTS = str.maketrans({c: "·" for c in "•・．.。‧∙⋅"})
+
+
+def normalise_name(name: str) -> str:
+    """NFKC, no spaces, one kind of middle dot: 阿依·古丽 and 阿依 • 古丽 compare equal."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split()).translate(_DOTS)
+
+
+def normalise_id(number: str) -> str:
+    """Upper case, no spaces; a 15-digit old ID number as its 18-digit form."""
+    text = "".join(unicodedata.normalize("NFKC", number or "").split()).upper()
+    if len(text) == 15 and text.isascii() and text.isdigit():
+        first17 = text[:6] + "19" + text[6:]
+        return first17 + idcodes.id_check_char(first17)
+    return text
+
+
+@dataclass
+class DuplicateGroup:
+    reason: str
+    members: list = field(default_factory=list)
+
+    @property
+    def ids(self):
+        return [m.pk for m in self.members]
+
+
+def _duplicate_groups(queryset, related):
+    by_person, by_id = defaultdict(list), defaultdict(list)
+    for pk, name, birth, gender, number in queryset.values_list("pk", "name", "birth_date", "gender", "id_number").order_by():
+        by_person[(normalise_name(name), birth, gender)].append(pk)
+        if number:
+            by_id[normalise_id(number)].append(pk)
+    found = {}  # frozenset of ids -> reasons
+    for reason, groups in (("证件号码相同", by_id), ("姓名、出生日期、性别相同", by_person)):
+        for ids in groups.values():
+            if len(ids) > 1:
+                found.setdefault(frozenset(ids), []).append(reason)
+    objects = queryset.model.objects.select_related(*related).in_bulk({pk for ids in found for pk in ids})
+    groups = [DuplicateGroup("；".join(reasons), sorted((objects[pk] for pk in ids), key=lambda o: o.pk))
+              for ids, reasons in found.items()]  # fmt: skip
+    return sorted(groups, key=lambda g: g.members[0].pk)
+
+
+def find_duplicate_students(queryset=None) -> list[DuplicateGroup]:
+    """Groups of students that are probably one person: the same ID number (across id types,
+    15 vs 18 digits), or the same normalised name, birth date and gender."""
+    return _duplicate_groups(Student.objects.all() if queryset is None else queryset, ("school", "school_class"))
+
+
+def find_duplicate_staff(queryset=None) -> list[DuplicateGroup]:
+    return _duplicate_groups(Staff.objects.all() if queryset is None else queryset, ("school",))
+
+
+# ---------------------------------------------------------------- merges
+
+
+def _move(rows, **values):
+    for row in rows:
+        before = changelog.snapshot(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+        changelog.log_update(row, before)
+
+
+def _drop(row):
+    changelog.log_delete(row)
+    row.delete()
+
+
+def _fill_blanks(keep, remove, names):
+    for name in names:
+        if not getattr(keep, name) and getattr(remove, name):
+            setattr(keep, name, getattr(remove, name))
+
+
+def _merge(keep, remove, move_related, blanks):
+    if keep.pk == remove.pk:
+        raise ValidationError("不能把一条记录与它自己合并。")
+    keep = type(keep).objects.select_for_update().get(pk=keep.pk)
+    remove = type(remove).objects.select_for_update().get(pk=remove.pk)
+    before_keep, before_remove = changelog.snapshot(keep), changelog.snapshot(remove)
+    move_related(keep, remove)
+    # The duplicate goes first: its ID number or 学籍号 may move to keep (unique constraints).
+    ChangeRecord.objects.bulk_create([changelog.record(
+        ChangeAction.DELETE, remove, before=before_remove, after={"merged_into": keep.pk, "merged_into_repr": str(keep)}
+    )])  # fmt: skip
+    removed_pk, removed_repr = remove.pk, str(remove)
+    remove.delete()  # sets remove.pk to None
+    if keep.id_type == IdType.NONE and remove.id_number:
+        keep.id_type, keep.id_number = remove.id_type, remove.id_number
+        if hasattr(keep, "no_id_reason"):
+            keep.no_id_reason = ""
+    elif not keep.id_number and remove.id_type == keep.id_type:
+        keep.id_number = remove.id_number
+    _fill_blanks(keep, remove, blanks)
+    keep.full_clean()
+    keep.save()
+    old, new = changelog.diff(before_keep, changelog.snapshot(keep))
+    ChangeRecord.objects.bulk_create([changelog.record(
+        ChangeAction.UPDATE, keep, before=old, after={**new, "merged_from": removed_pk, "merged_from_repr": removed_repr}
+    )])  # fmt: skip
+    return keep
+
+
+def _move_student_rows(keep, remove):
+    kept_guardians = {(normalise_name(g.name), g.phone) for g in keep.guardians.all()}
+    for guardian in Guardian.objects.filter(student=remove):
+        if (normalise_name(guardian.name), guardian.phone) in kept_guardians:
+            _drop(guardian)  # the same guardian recorded twice
+        else:
+            _move([guardian], student=keep)
+    kept_years = set(keep.enrollments.values_list("school_year_id", flat=True))
+    for enrollment in Enrollment.objects.filter(student=remove):
+        if enrollment.school_year_id in kept_years:
+            _drop(enrollment)  # keep's own placement for that year wins
+        else:
+            _move([enrollment], student=keep)
+    _move(StatusChange.objects.filter(student=remove), student=keep)
+
+
+@transaction.atomic
+def merge_students(keep: Student, remove: Student) -> Student:
+    """Merge a duplicate student into keep: guardians, enrollments and status changes move to keep,
+    keep's blank fields are filled from the duplicate, the duplicate is deleted; both sides logged."""
+    blanks = ("student_no", "ethnicity", "hukou_region", "hukou_type", "address", "enrolled_on")
+    return _merge(keep, remove, _move_student_rows, blanks)
+
+
+def _move_staff_rows(keep, remove):
+    _move(Posting.objects.filter(staff=remove), staff=keep)
+    _move(SchoolClass.objects.filter(head_teacher=remove).select_related("school"), head_teacher=keep)
+
+
+@transaction.atomic
+def merge_staff(keep: Staff, remove: Staff) -> Staff:
+    """Merge a duplicate staff record into keep: postings and 班主任 posts move to keep; honours
+    are united; blanks filled from the duplicate; the duplicate deleted; both sides logged."""
+    keep_honours = keep.honour_list
+    honours = keep_honours + [h for h in Staff.objects.get(pk=remove.pk).honour_list if h not in keep_honours]
+
+    def move(k, r):
+        _move_staff_rows(k, r)
+        k.honours = "、".join(honours)
+
+    return _merge(keep, remove, move, ("subjects", "phone", "hire_date"))

@@ -1,0 +1,459 @@
+"""Pages of the people registry: thin subclasses of the core generic views; rules live in services."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from edubureau.core import changelog, idcodes
+from edubureau.core.masking import mask
+from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
+from edubureau.core.models import AccessRecord
+from edubureau.core.views import (
+    ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin, log_access,
+)  # fmt: skip
+
+from . import calendar, services
+from .filtersets import (
+    CalendarDayFilterSet, SchoolClassFilterSet, SchoolYearFilterSet, StaffFilterSet, StudentFilterSet,
+)  # fmt: skip
+from .forms import (
+    CalendarDayForm, MergeForm, SchoolClassForm, SchoolYearForm, StaffForm, StatusChangeForm, StudentForm, TermForm,
+    class_choices,
+)  # fmt: skip
+from .models import CalendarDay, SchoolClass, SchoolYear, Staff, StaffStatus, Student, StudentStatus, Term
+from .tables import (
+    CALENDAR_DAY_COLUMNS, CLASS_COLUMNS, SCHOOL_YEAR_COLUMNS, STAFF_COLUMNS, STAFF_EXPORT_COLUMNS, STUDENT_COLUMNS,
+    STUDENT_EXPORT_COLUMNS,
+)  # fmt: skip
+
+DUPLICATE_MESSAGE = "保存失败：证件号码或学籍号与已有记录重复（可能刚被他人登记）。请核对后重试。"
+
+
+def refuse_unless_allowed(view, action):
+    """403 when the user's role may not do this at all; an object outside the scope stays a 404."""
+    if not view.module_allows(action):
+        raise PermissionDenied("您没有该操作的权限。")
+
+
+class PeopleEditView(ObjectEditView):
+    """The generic edit view with the user handed to the form (the forms narrow their own choices)."""
+
+    def get_object(self, pk):
+        refuse_unless_allowed(self, ADD if pk is None else CHANGE)
+        return super().get_object(pk)
+
+    def get_form(self, obj, data=None):
+        return self.form_class(data, instance=obj, user=self.request.user)
+
+    def post(self, request, pk=None):
+        try:
+            return super().post(request, pk)
+        except IntegrityError:
+            # Two people saving the same ID number at once: the database refuses the second.
+            obj = self.get_object(pk)
+            form = self.get_form(obj, request.POST)
+            form.is_valid()
+            form.add_error(None, DUPLICATE_MESSAGE)
+            return self.render_form(obj, form)
+
+
+def _masked_fields(obj, names, unmasked):
+    """(label, value) rows for a detail page; sensitive fields masked unless unmasked."""
+    sensitive = getattr(obj, "sensitive_fields", {})
+    rows = []
+    for name in names:
+        field = obj._meta.get_field(name)
+        display = getattr(obj, f"get_{name}_display", None)
+        value = display() if display else getattr(obj, name)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        if name in sensitive:
+            value = mask(value, sensitive[name], unmasked)
+        rows.append((field.verbose_name, value if value not in (None, "") else "—"))
+    return rows
+
+
+# ---------------------------------------------------------------- classes
+
+
+class ClassListView(ObjectListView):
+    model = SchoolClass
+    filterset_class = SchoolClassFilterSet
+    columns = CLASS_COLUMNS
+    select_related = ("school", "school_year", "head_teacher")
+    add_url_name = "people:class_add"
+    import_url_name = "core:import_new_classes"
+
+    def get_queryset(self, action=None):
+        # An aggregate query drops Meta.ordering, so the order is given again.
+        return (
+            super()
+            .get_queryset(action)
+            .annotate(n_students=Count("students", filter=Q(students__status=StudentStatus.STUDYING)))
+            .order_by("school__code", "-school_year__start_year", "grade", "class_no")
+        )
+
+
+class ClassDetailView(ObjectDetailView):
+    model = SchoolClass
+    template_name = "people/class_detail.html"
+
+    def get_queryset(self, action=None):
+        return super().get_queryset(action).select_related("school", "school_year", "head_teacher", "campus")
+
+    def list_url(self):
+        return reverse("people:class_list")
+
+    def extra_context(self, obj, unmasked):
+        students = list(obj.students.order_by("status", "name"))
+        studying = sum(1 for s in students if s.status == StudentStatus.STUDYING)
+        rows = [(s, mask(s.student_no, "id_number", unmasked)) for s in students]
+        return {
+            "students": rows,
+            "studying": studying,
+            "over_capacity": bool(obj.capacity and studying > obj.capacity),
+            "can_see_students": scope_of(self.request.user).allows("students", VIEW),
+        }
+
+
+class ClassEditView(PeopleEditView):
+    model = SchoolClass
+    form_class = SchoolClassForm
+
+
+# ---------------------------------------------------------------- students
+
+
+class StudentListView(ObjectListView):
+    model = Student
+    filterset_class = StudentFilterSet
+    columns = STUDENT_COLUMNS
+    select_related = ("school", "school_class")
+    add_url_name = "people:student_add"
+    import_url_name = "core:import_new_students"
+    export_name = "学生学籍"
+
+
+class StudentDetailView(ObjectDetailView):
+    model = Student
+    template_name = "people/student_detail.html"
+    FIELDS = (
+        "gender", "birth_date", "id_type", "id_number", "no_id_reason", "student_no", "ethnicity", "hukou_type",
+        "hukou_region", "address", "is_migrant", "enrolled_on",
+    )  # fmt: skip
+
+    def get_queryset(self, action=None):
+        return super().get_queryset(action).select_related("school", "school_class__school_year")
+
+    def list_url(self):
+        return reverse("people:student_list")
+
+    def extra_context(self, obj, unmasked):
+        user = self.request.user
+        guardians = [
+            (g, g.name if unmasked else idcodes.mask_name(g.name), mask(g.phone, "phone", unmasked))
+            for g in obj.guardians.all()
+        ]
+        may_change = Student.objects.for_user(user, CHANGE).filter(pk=obj.pk).exists()
+        open_status = obj.status in (StudentStatus.STUDYING, StudentStatus.SUSPENDED)
+        return {
+            "fields": _masked_fields(obj, self.FIELDS, unmasked),
+            "guardians": guardians,
+            "enrollments": obj.enrollments.select_related("school_year", "school", "school_class"),
+            "changes": obj.changes.select_related("from_school", "to_school", "from_class", "to_class"),
+            "status_form": StatusChangeForm(student=obj, user=user) if may_change and open_status else None,
+            "may_change": may_change,
+            "may_delete": Student.objects.for_user(user, "delete").filter(pk=obj.pk).exists(),
+        }
+
+
+class StudentEditView(PeopleEditView):
+    model = Student
+    form_class = StudentForm
+
+    def save(self, form, creating, before):
+        if creating:
+            return services.enrol_student(form.save(commit=False))
+        return super().save(form, creating, before)
+
+
+class StudentDeleteView(ObjectDeleteView):
+    model = Student
+    success_url_name = "people:student_list"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            refuse_unless_allowed(self, DELETE)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StudentStatusView(ScopedMixin, View):
+    """学籍异动: the form on the student page posts here; the rules are in people.services."""
+
+    model = Student
+    action = CHANGE
+    template_name = "people/student_status.html"
+
+    def get_student(self, pk):
+        refuse_unless_allowed(self, CHANGE)
+        return get_object_or_404(self.get_queryset(CHANGE).select_related("school", "school_class"), pk=pk)
+
+    def get(self, request, pk):
+        student = self.get_student(pk)
+        return self.render_form(student, StatusChangeForm(student=student, user=request.user))
+
+    def post(self, request, pk):
+        student = self.get_student(pk)
+        form = StatusChangeForm(request.POST, student=student, user=request.user)
+        if not form.is_valid():
+            return self.render_form(student, form)
+        data = form.cleaned_data
+        action, date, reason, to_class = data["action"], data["date"], data["reason"], data["to_class"]
+        try:
+            if action == "transfer":
+                student = services.transfer_student(student, data["to_school"], to_class, date, reason)
+            elif action == "change_class":
+                student = services.change_class(student, to_class, date, reason)
+            elif action == "repeat":
+                student = services.repeat_grade(student, to_class, date, reason)
+            elif action == "suspend":
+                student = services.suspend_student(student, date, reason)
+            elif action == "resume":
+                student = services.resume_student(student, date, reason, to_class)
+            else:
+                student = services.register_death(student, date, reason)
+        except ValidationError as e:
+            for message in e.messages:
+                form.add_error(None, message)
+            return self.render_form(student, form)
+        label = dict(StatusChangeForm.ACTIONS)[action]
+        if Student.objects.for_user(request.user).filter(pk=student.pk).exists():
+            messages.success(request, f"已办理{label}：{student.name}")
+            return redirect(student.get_absolute_url())
+        messages.success(request, f"已办理{label}：{student.name}已转入{student.school}，不再在您的管理范围内。")
+        return redirect("people:student_list")
+
+    def render_form(self, student, form):
+        context = self.base_context(
+            object=student, form=form, title=f"学籍异动：{student.name}",
+            breadcrumbs=[("学生", reverse("people:student_list")), (student.name, student.get_absolute_url()), ("学籍异动", None)],
+        )  # fmt: skip
+        return render(self.request, self.template_name, context)
+
+
+# ---------------------------------------------------------------- staff
+
+
+class StaffListView(ObjectListView):
+    model = Staff
+    filterset_class = StaffFilterSet
+    columns = STAFF_COLUMNS
+    select_related = ("school",)
+    add_url_name = "people:staff_add"
+    import_url_name = "core:import_new_staff"
+    export_name = "教职工"
+
+
+class StaffDetailView(ObjectDetailView):
+    model = Staff
+    template_name = "people/staff_detail.html"
+    FIELDS = (
+        "gender", "birth_date", "id_type", "id_number", "post_type", "subjects", "title", "education", "employment",
+        "hire_date", "phone",
+    )  # fmt: skip
+
+    def get_queryset(self, action=None):
+        return super().get_queryset(action).select_related("school")
+
+    def list_url(self):
+        return reverse("people:staff_list")
+
+    def extra_context(self, obj, unmasked):
+        return {
+            "fields": _masked_fields(obj, self.FIELDS, unmasked),
+            "postings": obj.postings.select_related("to_school"),
+            "head_of": obj.head_of.select_related("school", "school_year").order_by("-school_year__start_year"),
+        }
+
+
+class StaffEditView(PeopleEditView):
+    model = Staff
+    form_class = StaffForm
+
+
+# ---------------------------------------------------------------- school years and the calendar
+
+
+class DistrictWideMixin:
+    """The calendar belongs to the whole district: everyone who sees classes reads it,
+    district-level users with the classes module write it; others get 403, not a form."""
+
+    def module_allows(self, action):
+        scope = scope_of(self.request.user)
+        return scope.allows(self.model.scope_module, action) and (action in (VIEW, EXPORT) or scope.all_units)
+
+    def get_object(self, pk, action=None):
+        if not self.module_allows(ADD if pk is None else CHANGE):
+            raise PermissionDenied("学年与校历由教育局统一维护，您没有修改权限。")
+        return super().get_object(pk)
+
+
+class SchoolYearListView(DistrictWideMixin, ObjectListView):
+    model = SchoolYear
+    filterset_class = SchoolYearFilterSet
+    columns = SCHOOL_YEAR_COLUMNS
+    add_url_name = "people:schoolyear_add"
+
+
+class SchoolYearDetailView(ObjectDetailView):
+    model = SchoolYear
+    template_name = "people/schoolyear_detail.html"
+
+    def module_allows(self, action):
+        return DistrictWideMixin.module_allows(self, action)
+
+    def list_url(self):
+        return reverse("people:schoolyear_list")
+
+    def extra_context(self, obj, unmasked):
+        terms = list(obj.terms.all())
+        days = CalendarDay.objects.filter(date__range=(obj.start_date, obj.end_date))
+        return {
+            "terms": [(t, len(calendar.school_days(t.start_date, t.end_date))) for t in terms],
+            "days": days,
+        }
+
+
+class SchoolYearEditView(DistrictWideMixin, PeopleEditView):
+    model = SchoolYear
+    form_class = SchoolYearForm
+
+    def save(self, form, creating, before):
+        if form.cleaned_data.get("is_current"):
+            # Only one current year: clear the old one first (logged like any edit).
+            for old in SchoolYear.objects.filter(is_current=True).exclude(pk=form.instance.pk):
+                old_before = changelog.snapshot(old)
+                old.is_current = False
+                old.save()
+                changelog.log_update(old, old_before)
+        return super().save(form, creating, before)
+
+
+class TermEditView(DistrictWideMixin, PeopleEditView):
+    model = Term
+    form_class = TermForm
+
+    def get_object(self, pk, action=None):
+        obj = super().get_object(pk)
+        if pk is None and self.request.GET.get("school_year"):
+            obj.school_year = SchoolYear.objects.filter(pk=self.request.GET["school_year"]).first()
+        return obj
+
+
+class CalendarDayListView(DistrictWideMixin, ObjectListView):
+    model = CalendarDay
+    filterset_class = CalendarDayFilterSet
+    columns = CALENDAR_DAY_COLUMNS
+    add_url_name = "people:calendarday_add"
+
+
+class CalendarDayEditView(DistrictWideMixin, PeopleEditView):
+    model = CalendarDay
+    form_class = CalendarDayForm
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+class DuplicateView(LoginRequiredMixin, View):
+    """重复数据: candidates from people.services, merged with one button. District-level users only."""
+
+    template_name = "people/duplicates.html"
+    KINDS = {"students": (Student, services.find_duplicate_students, services.merge_students),
+             "staff": (Staff, services.find_duplicate_staff, services.merge_staff)}  # fmt: skip
+    MAX_GROUPS = 200
+
+    def allowed(self, kind):
+        scope = scope_of(self.request.user)
+        return scope.all_units and scope.allows(self.KINDS[kind][0].scope_module, CHANGE)
+
+    def get(self, request):
+        kinds = [k for k in self.KINDS if self.allowed(k)]
+        if not kinds:
+            raise PermissionDenied("只有教育局层面有学生或教职工修改权限的用户可以处理重复数据。")
+        unmasked = request.GET.get("unmask") == "1" and scope_of(request.user).can_unmask
+        sections = []
+        for kind in kinds:
+            model, find, _merge = self.KINDS[kind]
+            groups = find(model.objects.for_user(request.user, CHANGE))
+            rows = [
+                (g, [(m, mask(m.id_number, "id_number", unmasked)) for m in g.members], ",".join(map(str, g.ids)))
+                for g in groups[: self.MAX_GROUPS]
+            ]
+            sections.append({"kind": kind, "label": model._meta.verbose_name, "groups": rows, "total": len(groups)})
+        if unmasked:
+            log_access(request, AccessRecord.Kind.UNMASK, "重复数据", sum(len(s["groups"]) for s in sections), True)
+        context = {
+            "title": "重复数据", "sections": sections, "breadcrumbs": [("重复数据", None)],
+            "can_unmask": scope_of(request.user).can_unmask, "unmasked": unmasked,
+        }  # fmt: skip
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        form = MergeForm(request.POST)
+        if not form.is_valid():
+            for message in form.non_field_errors() or ["请求无效，请返回重试。"]:
+                messages.error(request, message)
+            return redirect("people:duplicates")
+        kind = form.cleaned_data["kind"]
+        if not self.allowed(kind):
+            raise PermissionDenied("您没有合并该数据的权限。")
+        model, _find, merge = self.KINDS[kind]
+        rows = model.objects.for_user(request.user, CHANGE).in_bulk([form.cleaned_data["keep"], *form.cleaned_data["remove"]])
+        if len(rows) != 1 + len(form.cleaned_data["remove"]):
+            raise Http404("记录不存在或已被合并。")
+        keep = rows[form.cleaned_data["keep"]]
+        try:
+            for pk in form.cleaned_data["remove"]:
+                keep = merge(keep, rows[pk])
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+            return redirect("people:duplicates")
+        messages.success(request, f"已合并 {len(form.cleaned_data['remove'])} 条重复记录到“{keep}”（编号 {keep.pk}）。")
+        return redirect("people:duplicates")
+
+
+# ---------------------------------------------------------------- HTMX option lists
+
+
+def _school_param(request):
+    for name in ("school", "to_school", "fallback"):
+        value = request.GET.get(name, "")
+        if value.isdigit():
+            return int(value)
+    return None
+
+
+def class_options(request):
+    """<option>s of the current year's classes of ?school= (the student and status forms)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    school_id = _school_param(request)
+    classes = class_choices(request.user, [school_id]) if school_id else SchoolClass.objects.none()
+    options = [(c.pk, c.name) for c in classes]
+    return render(request, "people/includes/options.html", {"options": options})
+
+
+def staff_options(request):
+    """<option>s of the active staff of ?school= (班主任 on the class form)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    school_id = _school_param(request)
+    staff = Staff.objects.for_user(request.user).filter(school_id=school_id, status=StaffStatus.ACTIVE) if school_id else []
+    return render(request, "people/includes/options.html", {"options": [(s.pk, s.name) for s in staff]})
