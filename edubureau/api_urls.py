@@ -8,6 +8,7 @@ loaded from a CDN: bureaus run on offline intranets.
 import functools
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -16,6 +17,7 @@ from django.views import View
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
@@ -52,6 +54,19 @@ class TokenView(ObtainAuthToken):
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # django-axes refuses a locked-out user like a wrong password; say why instead.
+            if getattr(request, "axes_locked_out", False):
+                minutes = round(settings.AXES_COOLOFF_TIME * 60)
+                raise exceptions.PermissionDenied(
+                    f"登录失败次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试或联系管理员。"
+                )
+            raise exceptions.ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
     @extend_schema(responses={204: None})
     def delete(self, request):
@@ -92,7 +107,11 @@ class EndpointListView(LoginRequiredMixin, View):
         return render(request, "core/api_docs.html", {"endpoints": endpoints(), "title": "API 文档"})
 
 
-docs_view = SwaggerView.as_view(url_name="api-schema") if apps.is_installed("drf_spectacular_sidecar") else EndpointListView.as_view()
+docs_view = (
+    SwaggerView.as_view(url_name="api-schema")
+    if apps.is_installed("drf_spectacular_sidecar")
+    else EndpointListView.as_view()
+)
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
@@ -102,4 +121,3 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs_view, name="api-docs"),
 ]
-

@@ -22,6 +22,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
@@ -36,7 +37,16 @@ from edubureau.core import changelog, context
 from edubureau.core.idcodes import make_resident_id, mask_address, mask_id, mask_phone
 from edubureau.core.models import AccessRecord, ChangeRecord
 from edubureau.org.models import Campus, District, EduGroup, School, Zone
-from edubureau.people.models import CalendarDay, Gender, Guardian, SchoolClass, SchoolYear, Staff, Student, Term
+from edubureau.people.models import (
+    CalendarDay,
+    Gender,
+    Guardian,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    Student,
+    Term,
+)
 
 # Pages anonymous visitors may open (everything else must send them to the login page).
 PUBLIC = {
@@ -48,6 +58,10 @@ PUBLIC = {
     "api-schema",  # the OpenAPI description: no data
     "api-docs",
 }
+
+# HTMX fragments (options of a select): they answer anonymous visitors 401/403 instead of a redirect,
+# which would put the login page inside the select.
+FRAGMENTS = {"people:class_options", "people:staff_options"}
 
 # Patterns with parameters other than a single `pk` of the view's model:
 # URL name -> (seed -> (kwargs for reverse(), owner: "a" when the object belongs to school A, else None)).
@@ -66,6 +80,32 @@ TAMPER_FIELDS = ("name", "short_name", "display_name", "principal", "address", "
 UNWATCHED_TABLES = {"sessions.Session", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def _installed_navigation(monkeypatch):
+    # TEMPORARY while the other apps' pages are being written: leave out menu entries whose page
+    # does not exist yet. Remove once every NAVIGATION entry resolves.
+    from django.urls import NoReverseMatch
+
+    from edubureau.core import context_processors
+
+    def resolves(name):
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            return False
+        return True
+
+    nav = [
+        (section, [e for e in entries if resolves(e[1])])
+        for section, entries in context_processors.NAVIGATION
+    ]
+    monkeypatch.setattr(context_processors, "NAVIGATION", nav)
+    for route in all_routes():
+        name = getattr(route.view, "import_url_name", None)
+        if name and not resolves(name):
+            monkeypatch.setattr(route.view, "import_url_name", None)
 
 
 # --- the routes --------------------------------------------------------------------------------
@@ -91,10 +131,7 @@ class Route:
 
 
 def _params(pattern):
-    converters = getattr(pattern, "converters", None)
-    if converters is not None:
-        return set(converters)
-    return set(pattern.regex.groupindex)
+    return set(pattern.regex.groupindex)  # route converters and regex groups alike
 
 
 def all_routes():
@@ -117,7 +154,9 @@ def all_routes():
     walk(get_resolver().url_patterns, "", None, set())
     plain = {(r.name, r.params - {SUFFIX_PARAM}) for r in found if SUFFIX_PARAM not in r.params}
     # Drop the format-suffix twins whose plain pattern is tested anyway.
-    return [r for r in found if SUFFIX_PARAM not in r.params or (r.name, r.params - {SUFFIX_PARAM}) not in plain]
+    return [
+        r for r in found if SUFFIX_PARAM not in r.params or (r.name, r.params - {SUFFIX_PARAM}) not in plain
+    ]
 
 
 # --- the data ------------------------------------------------------------------------------------
@@ -138,15 +177,21 @@ class Seed:
         if not route.params:
             return {}, None
         if route.params != {"pk"}:
-            return f"{route.route} ({route.name}): parameters {sorted(route.params)} — add an entry to FILLERS"
+            return (
+                f"{route.route} ({route.name}): parameters {sorted(route.params)} — add an entry to FILLERS"
+            )
         model = route.model
         if model is None:
-            return f"{route.route} ({route.name}): the view has no `model` — set one or add an entry to FILLERS"
+            return (
+                f"{route.route} ({route.name}): the view has no `model` — set one or add an entry to FILLERS"
+            )
         if model in self.a:
             return {"pk": self.a[model].pk}, "a"
         if model in self.shared:
             return {"pk": self.shared[model].pk}, None
-        return f"{route.route} ({route.name}): no {model.__name__} in the matrix's seed() — add school A's one"
+        return (
+            f"{route.route} ({route.name}): no {model.__name__} in the matrix's seed() — add school A's one"
+        )
 
 
 def seed_school(school, district, year, street, region, head, seq):
@@ -160,7 +205,9 @@ def seed_school(school, district, year, street, region, head, seq):
         id_number=make_resident_id(region, datetime.date(1985, 3, 4), seq, male=False), school=school,
         phone=f"1390000{region[-2:]}11",
     )  # fmt: skip
-    school_class = SchoolClass.objects.create(school=school, school_year=year, grade=3, class_no=2, head_teacher=staff)
+    school_class = SchoolClass.objects.create(
+        school=school, school_year=year, grade=3, class_no=2, head_teacher=staff
+    )
     students = []
     for n, name in ((1, "李明轩"), (2, "陈雨桐")):
         birth = datetime.date(2017, 5, n)
@@ -172,14 +219,23 @@ def seed_school(school, district, year, street, region, head, seq):
                 school=school, school_class=school_class,
             )
         )  # fmt: skip
-    guardian = Guardian.objects.create(student=students[0], name=f"{head}赵家长", relation="父亲", phone=f"1380000{region[-2:]}22")
+    guardian = Guardian.objects.create(
+        student=students[0], name=f"{head}赵家长", relation="父亲", phone=f"1380000{region[-2:]}22"
+    )
     with context.acting(None, source="cli"):
         record = changelog.log_create(students[0])
     objects = {
         School: school, Zone: zone, EduGroup: group, Campus: campus, Staff: staff, SchoolClass: school_class,
         Student: students[0], Guardian: guardian, ChangeRecord: record,
     }  # fmt: skip
-    secrets = {street, staff.name, staff.id_number, mask_id(staff.id_number), staff.phone, mask_phone(staff.phone)}
+    secrets = {
+        street,
+        staff.name,
+        staff.id_number,
+        mask_id(staff.id_number),
+        staff.phone,
+        mask_phone(staff.phone),
+    }
     secrets |= {guardian.name, guardian.phone, mask_phone(guardian.phone)}
     for s in students:
         secrets |= {s.name, s.id_number, mask_id(s.id_number), s.student_no, s.address}
@@ -196,10 +252,17 @@ def seed(district, school_year, school_a, school_b, actors):
     data.a[User] = actors["school_a_clerk"]
     data.b[User] = actors["school_b_admin"]
     term = Term.objects.create(
-        school_year=school_year, number=1, start_date=datetime.date(2025, 9, 1), end_date=datetime.date(2026, 1, 20)
+        school_year=school_year,
+        number=1,
+        start_date=datetime.date(2025, 9, 1),
+        end_date=datetime.date(2026, 1, 20),
     )
-    calendar_day = CalendarDay.objects.create(date=datetime.date(2025, 10, 1), kind=CalendarDay.Kind.HOLIDAY, name="国庆节")
-    access = AccessRecord.objects.create(user=actors["admin"], user_name="admin", kind=AccessRecord.Kind.EXPORT, what="学生")
+    calendar_day = CalendarDay.objects.create(
+        date=datetime.date(2025, 10, 1), kind=CalendarDay.Kind.HOLIDAY, name="国庆节"
+    )
+    access = AccessRecord.objects.create(
+        user=actors["admin"], user_name="admin", kind=AccessRecord.Kind.EXPORT, what="学生"
+    )
     data.shared = {
         District: district, SchoolYear: school_year, Term: term, CalendarDay: calendar_day,
         Department: actors["department"].department, AccessRecord: access,
@@ -214,7 +277,7 @@ def clients_for(actors):
     """A logged-in client per actor for pages, and its API token for /api/."""
     result = {}
     for key, user in actors.items():
-        client = Client()
+        client = Client(raise_request_exception=False)  # report every failing URL, not the first
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         result[key] = (client, Token.objects.create(user=user).key)
     return result
@@ -222,8 +285,10 @@ def clients_for(actors):
 
 def fetch(client, route, url, token=None, method="get", data=None):
     headers = {"Authorization": f"Token {token}"} if token and route.is_api else {}
-    if route.is_api and method in ("put", "patch"):
-        return getattr(client, method)(url, json.dumps(data), content_type="application/json", headers=headers)
+    if route.is_api and method in ("put", "patch", "post"):
+        return getattr(client, method)(
+            url, json.dumps(data), content_type="application/json", headers=headers
+        )
     if method == "post":
         return client.post(url, data or {}, headers=headers)
     return getattr(client, method)(url, headers=headers)
@@ -246,6 +311,11 @@ def text_of(response):
         except ValueError:
             pass
     return content.decode("utf-8", errors="replace")
+
+
+def error_of(response):
+    exc_info = getattr(response, "exc_info", None)
+    return repr(exc_info[1]) if exc_info else ""
 
 
 def leaked(response, secrets):
@@ -281,19 +351,19 @@ def test_it_knows_how_to_fill_every_url_pattern(seed):
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(seed):
-    client = Client()
+    client = Client(raise_request_exception=False)
     login_url = reverse(settings.LOGIN_URL)
     wrong = []
     for route, url, _ in plan(seed)[0]:
         response = client.get(url)
         if route.name in PUBLIC:
             ok = response.status_code < 500 and not leaked(response, seed.secrets_a | seed.secrets_b)
-        elif route.is_api:
+        elif route.is_api or route.name in FRAGMENTS:
             ok = response.status_code in (401, 403)
         else:
             ok = response.status_code == 302 and response.url.startswith(login_url)
         if not ok:
-            wrong.append(f"{url} ({route.name}): {response.status_code}")
+            wrong.append(f"{url} ({route.name}): {response.status_code} {error_of(response)}")
     assert not wrong, "Anonymous visitors reach pages they should not:\n  " + "\n  ".join(wrong)
 
 
@@ -302,14 +372,18 @@ def test_it_sends_anonymous_visitors_to_the_login_page(seed):
 )
 def test_it_shows_each_actor_only_what_is_in_their_scope(seed, actors, actor):
     client, token = clients_for({actor: actors[actor]})[actor]
-    foreign = {"school_b_admin": seed.secrets_a, "school_a_admin": seed.secrets_b, "school_a_clerk": seed.secrets_b}
+    foreign = {
+        "school_b_admin": seed.secrets_a,
+        "school_a_admin": seed.secrets_b,
+        "school_a_clerk": seed.secrets_b,
+    }
     secrets = foreign.get(actor, set())
     wrong = []
     for route, url, owner in plan(seed)[0]:
         response = fetch(client, route, url, token)
         status = response.status_code
         if status >= 500:
-            wrong.append(f"{url} ({route.name}): server error {status}")
+            wrong.append(f"{url} ({route.name}): server error {status} {error_of(response)}")
             continue
         if actor == "admin" and owner == "a" and status not in (200, 302, 405):
             # The administrator may do everything: anything else means the matrix filled the URL wrongly.
@@ -319,14 +393,14 @@ def test_it_shows_each_actor_only_what_is_in_their_scope(seed, actors, actor):
         found = leaked(response, secrets)
         if found:
             wrong.append(f"{url} ({route.name}): shows {found}")
-        if secrets and owner is None and not route.params and status == 200 and not route.is_api:
-            # List pages again, asking for the other school outright and for unmasked values.
+        if secrets and not route.params and status == 200 and getattr(route.view, "filterset_class", None):
+            # Lists again, asking for the other school outright and for unmasked values.
             other = seed.a[School] if actor == "school_b_admin" else seed.b[School]
             query = {"school": other.pk, "org": other.code, "school_code": other.code, "unmask": "1"}
-            found = leaked(client.get(url, query), secrets)
+            found = leaked(fetch(client, route, f"{url}?{urlencode(query)}", token), secrets)
             if found:
                 wrong.append(f"{url}?school={other.pk} ({route.name}): shows {found}")
-    assert not wrong, f"{actor} sees or reaches data outside their scope:\n  " + "\n  ".join(wrong)
+    assert not wrong, f"As {actor}:\n  " + "\n  ".join(wrong)
 
 
 def test_it_lets_school_b_change_nothing_of_school_a(seed, actors):
@@ -357,6 +431,7 @@ class FormParser(HTMLParser):
     def __init__(self):
         super().__init__()
         self.forms, self.current, self.select, self.textarea = [], None, None, None
+        self.first_option = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -377,9 +452,11 @@ class FormParser(HTMLParser):
                 return
             fields[a["name"]] = a.get("value") or ""
         elif tag == "select":
-            self.select = a["name"]
+            self.select, self.first_option = a["name"], None
             fields.setdefault(self.select, [])
         elif tag == "option" and self.select:
+            if self.first_option is None:
+                self.first_option = a.get("value") or ""
             if "selected" in a:
                 fields[self.select].append(a.get("value") or "")
         elif tag == "textarea":
@@ -389,7 +466,10 @@ class FormParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self.current = None
-        elif tag == "select":
+        elif tag == "select" and self.select:
+            # As a browser does: a select without a selected option submits its first option.
+            if not self.current[1][self.select] and self.first_option is not None:
+                self.current[1][self.select].append(self.first_option)
             self.select = None
         elif tag == "textarea":
             self.textarea = None
@@ -406,7 +486,11 @@ def payload_for(client, token, route, url):
         return {}
     if route.is_api:
         data = json.loads(response.content)
-        return {k: v for k, v in data.items() if not isinstance(v, dict | list)} if isinstance(data, dict) else {}
+        return (
+            {k: v for k, v in data.items() if not isinstance(v, dict | list)}
+            if isinstance(data, dict)
+            else {}
+        )
     parser = FormParser()
     parser.feed(response.content.decode())
     for action, fields in parser.forms:
@@ -416,7 +500,14 @@ def payload_for(client, token, route, url):
 
 
 def altered(payload):
-    return {k: f"{v}改" if k in TAMPER_FIELDS and isinstance(v, str) and v else v for k, v in payload.items()}
+    result = {}
+    for key, value in payload.items():
+        if key in TAMPER_FIELDS and isinstance(value, str) and value:
+            value = f"{value}改"
+        elif "password" in key:
+            value = "Matrix-Pass2026"
+        result[key] = value
+    return result
 
 
 def database():

@@ -45,7 +45,9 @@ class UserForm(forms.ModelForm):
         if user.pk:
             for name, defaults in (("can_unmask", DEFAULT_CAN_UNMASK), ("can_export", DEFAULT_CAN_EXPORT)):
                 value = getattr(user, name)
-                self.initial[name] = "" if value == defaults.get(user.role, False) else ("1" if value else "0")
+                self.initial[name] = (
+                    "" if value == defaults.get(user.role, False) else ("1" if value else "0")
+                )
         self.fields["department"].help_text = "科室人员必填"
 
     def clean(self):
@@ -82,7 +84,9 @@ class UserAddForm(UserForm):
         elif p1:
             try:
                 # Checked against the new user's own name, so "zhangsan2025!" is refused for zhangsan.
-                candidate = User(username=data.get("username") or "", display_name=data.get("display_name") or "")
+                candidate = User(
+                    username=data.get("username") or "", display_name=data.get("display_name") or ""
+                )
                 password_validation.validate_password(p1, candidate)
             except ValidationError as error:
                 self.add_error("password1", error)

@@ -34,15 +34,15 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("accounts:department_detail", args=[self.pk])
+
     def module_labels(self):
         return [str(MODULES.get(m, m)) for m in self.modules]
 
     @property
     def modules_text(self):
         return "、".join(self.module_labels())
-
-    def get_absolute_url(self):
-        return reverse("accounts:department_detail", args=[self.pk])
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -65,7 +65,12 @@ class User(AbstractUser):
         related_name="users",
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("所属科室"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Department,
+        verbose_name=_("所属科室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     can_unmask = models.BooleanField(_("可查看完整敏感信息"), default=False)
     can_export = models.BooleanField(_("可导出数据"), default=False)

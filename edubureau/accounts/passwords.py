@@ -13,7 +13,9 @@ class CharacterClassValidator:
             any(not c.isalnum() for c in password),
         ]
         if sum(classes) < 3:
-            raise ValidationError("密码须包含大写字母、小写字母、数字、符号中的至少三类。", code="password_classes")
+            raise ValidationError(
+                "密码须包含大写字母、小写字母、数字、符号中的至少三类。", code="password_classes"
+            )
 
     def get_help_text(self):
         return "密码须包含大写字母、小写字母、数字、符号中的至少三类。"

@@ -59,7 +59,9 @@ def find_school(text: str) -> School:
     school = School.objects.filter(code=wanted).first()
     if school:
         return school
-    matches = list(School.objects.filter(name=wanted)[:2]) or list(School.objects.filter(short_name=wanted)[:2])
+    matches = list(School.objects.filter(name=wanted)[:2]) or list(
+        School.objects.filter(short_name=wanted)[:2]
+    )
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -72,7 +74,10 @@ def find_department(text: str) -> Department:
     department = Department.objects.filter(name=wanted).first()
     if department:
         return department
-    names = "、".join(Department.objects.values_list("name", flat=True)) or "（尚无科室，请先在“用户管理 → 科室”中新增）"
+    names = (
+        "、".join(Department.objects.values_list("name", flat=True))
+        or "（尚无科室，请先在“用户管理 → 科室”中新增）"
+    )
     raise ValidationError(f"未找到科室“{text}”。现有科室：{names}。")
 
 
@@ -146,7 +151,12 @@ def issue_token(user: User) -> Token:
     """A new API token for `user`; any earlier token stops working."""
     had_token = Token.objects.filter(user=user).delete()[0] > 0
     token = Token.objects.create(user=user)
-    _log(user, ChangeAction.UPDATE, before={"api_token": "已有" if had_token else "无"}, after={"api_token": "新令牌"})
+    _log(
+        user,
+        ChangeAction.UPDATE,
+        before={"api_token": "已有" if had_token else "无"},
+        after={"api_token": "新令牌"},
+    )
     return token
 
 

@@ -65,7 +65,10 @@ class UserDetailView(UsersModuleMixin, ObjectDetailView):
         return reverse("accounts:user_list")
 
     def extra_context(self, obj, unmasked):
-        return {"has_token": Token.objects.filter(user=obj).exists(), "masked_phone": mask(obj.phone, "phone")}
+        return {
+            "has_token": Token.objects.filter(user=obj).exists(),
+            "masked_phone": mask(obj.phone, "phone"),
+        }
 
 
 class UserEditView(UsersModuleMixin, ObjectEditView):
@@ -111,14 +114,23 @@ class UserPasswordView(UsersModuleMixin, LoginRequiredMixin, View):
         form = SetPasswordForm(user, request.POST)
         if not form.is_valid():
             return self.render(user, form)
-        services.set_password(user, form.cleaned_data["new_password1"], validate=False)  # the form validated it
+        # The form has already run the password validators.
+        services.set_password(user, form.cleaned_data["new_password1"], validate=False)
         messages.success(request, f"已为 {user} 设置新密码。请通过安全的方式告知本人，并提醒其登录后修改。")
         return redirect(user.get_absolute_url())
 
     def render(self, user, form):
         title = f"重置密码：{user}"
-        crumbs = [("用户", reverse("accounts:user_list")), (str(user), user.get_absolute_url()), ("重置密码", None)]
-        return render(self.request, self.template_name, {"object": user, "form": form, "title": title, "breadcrumbs": crumbs})
+        crumbs = [
+            ("用户", reverse("accounts:user_list")),
+            (str(user), user.get_absolute_url()),
+            ("重置密码", None),
+        ]
+        return render(
+            self.request,
+            self.template_name,
+            {"object": user, "form": form, "title": title, "breadcrumbs": crumbs},
+        )
 
 
 class UserDeactivateView(UsersModuleMixin, LoginRequiredMixin, View):
@@ -134,8 +146,14 @@ class UserDeactivateView(UsersModuleMixin, LoginRequiredMixin, View):
 
     def get(self, request, pk):
         user = self.get_user(pk)
-        crumbs = [("用户", reverse("accounts:user_list")), (str(user), user.get_absolute_url()), ("停用", None)]
-        return render(request, self.template_name, {"object": user, "title": f"停用用户：{user}", "breadcrumbs": crumbs})
+        crumbs = [
+            ("用户", reverse("accounts:user_list")),
+            (str(user), user.get_absolute_url()),
+            ("停用", None),
+        ]
+        return render(
+            request, self.template_name, {"object": user, "title": f"停用用户：{user}", "breadcrumbs": crumbs}
+        )
 
     def post(self, request, pk):
         user = self.get_user(pk)
@@ -219,7 +237,10 @@ class MyTokenView(MyAccountView):
 class MyPasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:my_account")
-    extra_context = {"title": "修改密码", "breadcrumbs": [("我的账号", reverse_lazy("accounts:my_account")), ("修改密码", None)]}
+    extra_context = {
+        "title": "修改密码",
+        "breadcrumbs": [("我的账号", reverse_lazy("accounts:my_account")), ("修改密码", None)],
+    }
 
     def form_valid(self, form):
         response = super().form_valid(form)

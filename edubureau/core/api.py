@@ -11,7 +11,13 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -34,10 +40,15 @@ DENIED = {
 }
 
 UNMASK_PARAMETER = OpenApiParameter(
-    "unmask", int, enum=[1], description="1 = 返回完整的敏感字段（需“可查看完整敏感信息”权限；每次访问都会记录）"
+    "unmask",
+    int,
+    enum=[1],
+    description="1 = 返回完整的敏感字段（需“可查看完整敏感信息”权限；每次访问都会记录）",
 )
 CONFLICT_RESPONSE = OpenApiResponse(
-    inline_serializer("Conflict", {"detail": serializers.CharField(), "existing": serializers.URLField(required=False)}),
+    inline_serializer(
+        "Conflict", {"detail": serializers.CharField(), "existing": serializers.URLField(required=False)}
+    ),
     description="同一自然键（如证件号码、学校标识码）的数据已存在：不会重复创建；`existing` 是已有记录的地址（在您的范围内时）。",
 )
 
@@ -89,7 +100,17 @@ class ScopedRelatedFieldMixin:
         return rows.distinct() if getattr(queryset.model, "scope_distinct", False) else rows
 
 
-class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):
+class NaturalKeyField(serializers.SlugRelatedField):
+    """A related object by a natural key (a district by its code, a school year by its start year)."""
+
+    def to_internal_value(self, data):
+        # PostgreSQL refuses NUL in a query parameter with a server error; CharField refuses it too.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ScopedSlugRelatedField(ScopedRelatedFieldMixin, NaturalKeyField):
     """A related object by its natural key (a school by its 学校标识码), within the user's units."""
 
 
@@ -296,7 +317,11 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         if existing is None:
             return
         if not model.objects.for_user(self.request.user, VIEW).filter(pk=existing.pk).exists():
-            raise Conflict({"detail": f"{model._meta.verbose_name}已存在，但不在您的管理范围内，不能重复新建。请联系区教育局核实。"})
+            raise Conflict(
+                {
+                    "detail": f"{model._meta.verbose_name}已存在，但不在您的管理范围内，不能重复新建。请联系区教育局核实。"
+                }
+            )
         url = reverse(self.detail_view_name, args=[existing.pk], request=self.request)
         raise Conflict(
             {

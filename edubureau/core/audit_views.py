@@ -22,7 +22,12 @@ from .views import log_access
 
 SOURCES = [("web", "网页"), ("api", "API"), ("cli", "控制台"), ("import", "批量导入"), ("system", "系统")]
 # Field names that hold personal data on any model without its own `sensitive_fields`.
-SENSITIVE_NAMES = {"id_number": "id_number", "student_no": "id_number", "phone": "phone", "address": "address"}
+SENSITIVE_NAMES = {
+    "id_number": "id_number",
+    "student_no": "id_number",
+    "phone": "phone",
+    "address": "address",
+}
 
 
 def sensitive_kind(model, field_name):
@@ -109,11 +114,18 @@ class AuditListView(AuditView):
         queryset = self.model.objects.all()
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-        page = Paginator(queryset.select_related(*self.related), self.paginate_by).get_page(request.GET.get("page"))
+        page = Paginator(queryset.select_related(*self.related), self.paginate_by).get_page(
+            request.GET.get("page")
+        )
         return render(
             request,
             self.template_name,
-            {"title": self.title, "filter_form": filterset.form, "page_obj": page, "breadcrumbs": [(self.title, None)]},
+            {
+                "title": self.title,
+                "filter_form": filterset.form,
+                "page_obj": page,
+                "breadcrumbs": [(self.title, None)],
+            },
         )
 
 
@@ -144,7 +156,9 @@ class ChangeDetailView(AuditView):
         rows = [self.field_row(model, name, record, unmasked) for name in record.changed_fields]
         has_sensitive = any(row["sensitive"] for row in rows)
         if unmasked and has_sensitive:
-            log_access(request, AccessRecord.Kind.UNMASK, f"变更记录 #{record.pk}：{record.object_repr}", 1, True)
+            log_access(
+                request, AccessRecord.Kind.UNMASK, f"变更记录 #{record.pk}：{record.object_repr}", 1, True
+            )
         return render(
             request,
             "core/change_detail.html",

@@ -15,17 +15,22 @@ nothing the second time: rows are matched by natural key and only differing rows
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import json
 import logging
+import os
 import re
+import socket
 import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import zip_longest
+from collections import Counter
+from itertools import islice, repeat, zip_longest
+from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -135,12 +140,15 @@ def yes_no(value: str) -> bool:
     return found
 
 
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _PHONE = re.compile(r"\+?[\d\- ()]{5,20}")
 
 
 def phone(value: str) -> str:
+    if _MOBILE.fullmatch(value):
+        return value
     number = _nfkc(value)
-    if not _PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 7:
+    if not _PHONE.fullmatch(number) or len(re.sub(r"\D", "", number)) < 7:
         raise Invalid("电话号码格式不正确（手机号 11 位，固定电话如 021-64123456）")
     return number
 
@@ -229,6 +237,13 @@ class Rows:
     def ok(self, i: int) -> bool:
         return i not in self.errors
 
+    def has_error(self, i: int, field: str) -> bool:
+        errors = self.errors.get(i)
+        if not errors:
+            return False
+        header = self.columns[field].header if field in self.columns else field
+        return any(e.header == header for e in errors)
+
     def valid(self) -> list[int]:
         errors = self.errors
         return [i for i in range(self.n) if i not in errors]
@@ -237,50 +252,44 @@ class Rows:
         return [e for i in sorted(self.errors) for e in self.errors[i]]
 
     def parse_columns(self) -> None:
-        """Parse every declared column in one tight loop per column; an invalid cell becomes None.
-        Parsed values are memoised per column: school codes, grades, dates and choices repeat a lot."""
+        """Parse every declared column. Each distinct value is parsed once (school codes, grades,
+        dates and choices repeat a lot); an invalid or missing required cell becomes None."""
         for column in self.columns.values():
-            out = [column.default] * self.n
-            self.values[column.field] = out
             if not self.present(column.field):
+                self.values[column.field] = [column.default] * self.n
                 continue
-            parse, cache, miss = column.parse, {}, cache_miss
-            for i, value in enumerate(self.raw(column.field)):
+            raw = self.raw(column.field)
+            parsed, bad = {}, {}
+            for value in set(raw):
                 if not value:
-                    if column.required:
-                        out[i] = None
-                        self.error(i, column.field, "必填，不能为空")
+                    parsed[value] = None if column.required else column.default
                     continue
-                if parse is None:
-                    out[i] = value
-                    continue
-                parsed = cache.get(value, miss)
-                if parsed is miss:
-                    try:
-                        parsed = parse(value)
-                    except ValueError as e:
-                        parsed = Invalid(str(e))
-                    cache[value] = parsed
-                if type(parsed) is Invalid:
-                    out[i] = None
-                    self.error(i, column.field, str(parsed))
-                else:
-                    out[i] = parsed
+                try:
+                    parsed[value] = column.parse(value) if column.parse else value
+                except ValueError as e:
+                    parsed[value], bad[value] = None, str(e)
+            self.values[column.field] = list(map(parsed.__getitem__, raw))
+            if bad or (column.required and "" in parsed):
+                for i, value in enumerate(raw):
+                    if not value:
+                        if column.required:
+                            self.error(i, column.field, "必填，不能为空")
+                    elif value in bad:
+                        self.error(i, column.field, bad[value])
 
     def check_unique(self, keys: list, field: str, what: str = "") -> None:
         """Rows whose key (not None) repeats within the file: every one of them is an error."""
-        seen: dict = {}
+        repeated = {k for k, n in Counter(keys).items() if n > 1 and k is not None}
+        if not repeated:
+            return
+        rows: dict = {}
         for i, key in enumerate(keys):
-            if key is not None:
-                seen.setdefault(key, []).append(i)
-        for rows in seen.values():
-            if len(rows) > 1:
-                for i in rows:
-                    others = "、".join(str(self.row_numbers[j]) for j in rows if j != i)
-                    self.error(i, field, f"{what}与第 {others} 行重复")
-
-
-cache_miss = object()
+            if key in repeated:
+                rows.setdefault(key, []).append(i)
+        for same in rows.values():
+            for i in same:
+                others = "、".join(str(self.row_numbers[j]) for j in same if j != i)
+                self.error(i, field, f"{what}与第 {others} 行重复")
 
 
 def map_headers(headers: list[str], columns: Iterable[Column], label: str) -> tuple[dict[str, int], list[str]]:
@@ -321,7 +330,7 @@ def map_headers(headers: list[str], columns: Iterable[Column], label: str) -> tu
 
 @dataclass
 class Plan:
-    fields: list[str]  # what the rows set: model attnames, and "related.attname" for the importer's own use
+    fields: list[str]  # what the rows set: model attnames, and "related__attname" for the importer's own use
     new: list[tuple[int, tuple]] = field(default_factory=list)  # (row index, values)
     changed: list[tuple[int, int, tuple, dict, dict]] = field(default_factory=list)  # (index, pk, values, before, after)
     unchanged: int = 0
@@ -333,7 +342,7 @@ class Importer:
 
     validate(table) must, for every row without errors, leave
       self.keys[i]     the row's natural key,
-      table[f]         a value for every f in self.fields (model attnames, or "guardian.name"-style
+      table[f]         a value for every f in self.fields (model attnames, or "guardian__name"-style
                        fields that write_related() handles),
     and fill self.existing: natural key -> (pk, tuple of current values in self.fields order).
     """
@@ -345,6 +354,8 @@ class Importer:
     columns: tuple[Column, ...] = ()
     notes: tuple[str, ...] = ()  # extra lines for the 填写说明 sheet
     order = 0
+    flags: tuple[tuple[str, str], ...] = ()  # boolean options the upload form offers: (name, label)
+    do_not_call_in_templates = True  # pages show the class's label and kind
 
     def __init__(self, scope: Scope, options: dict | None = None):
         self.scope = scope
@@ -357,6 +368,11 @@ class Importer:
 
     # -- what subclasses provide
 
+    @classmethod
+    def school_years(cls) -> list[tuple[int, str]] | None:
+        """(start year, label) choices when the rows belong to a school year (newest first), else None."""
+        return None
+
     def validate(self, table: Rows) -> None:
         raise NotImplementedError
 
@@ -365,7 +381,7 @@ class Importer:
         return str(values.get("name", ""))[:200]
 
     def write_related(self, plan: Plan, new_ids: list[int]) -> None:
-        """Write what the "related.field" values ask for (guardians, enrollments ...)."""
+        """Write what the "related__field" values ask for (guardians, enrollments ...)."""
 
     def export_rows(self, school_code: str | None = None) -> Iterable[list]:
         raise NotImplementedError
@@ -404,11 +420,10 @@ class Importer:
     def plan(self, table: Rows) -> Plan:
         """Compare every valid row with the existing object of its key: new, changed or unchanged."""
         plan = Plan(list(self.fields))
-        valid = table.valid()
-        columns = [table[f] for f in plan.fields]
+        rows = list(zip(*(table[f] for f in plan.fields)))
         existing, keys = self.existing, self.keys
-        for i in valid:
-            row = tuple(c[i] for c in columns)
+        for i in table.valid() if table.errors else range(table.n):
+            row = rows[i]
             match = existing.get(keys[i])
             if match is None:
                 plan.new.append((i, row))
@@ -422,36 +437,44 @@ class Importer:
                 plan.changed.append((i, match[0], row, before, after))
         return plan
 
-    def write(self, plan: Plan) -> list[int]:
-        """Insert the new rows, update the changed ones, log both; returns the new objects' ids."""
+    def defaults(self, names: list[str]) -> dict:
+        """Values of the model fields the rows do not set, for new objects."""
         model = self.model
-        names = [f for f in plan.fields if "." not in f]
-        positions = [plan.fields.index(f) for f in names]
-        defaults = {
+        return {
             f.attname: (timezone.now() if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default())
             for f in model._meta.concrete_fields
             if not f.primary_key and f.attname not in names and f.attname not in self.constants
         } | self.constants
+
+    def write(self, plan: Plan) -> list[int]:
+        """Insert the new rows, update the changed ones, log both; returns the new objects' ids."""
+        model, fields = self.model, plan.fields
+        names = [f for f in fields if "__" not in f]
+        at = [fields.index(f) for f in names]
+        defaults = self.defaults(names)
         self.progress(0.72, f"正在写入新增的{self.label}")
         ids = allocate_ids(model, len(plan.new))
-        tail = tuple(defaults.values())
-        insert_rows(model, ["id", *names, *defaults],
-                    [(pk, *[row[p] for p in positions], *tail) for pk, (_, row) in zip(ids, plan.new, strict=True)])  # fmt: skip
+        n = len(ids)
+        # Column by column (the hot path of a 163k-row import): values as the change log shows them,
+        # dates as ISO text, which both databases accept on insert; each default prepared once.
+        columns = [plain_column(c) for c in zip(*map(itemgetter(1), plan.new))]
+        prepared = [model._meta.get_field(k).get_db_prep_save(v, connection) for k, v in defaults.items()]
+        if n:
+            insert_rows(model, ["id", *names, *defaults],
+                        zip(ids, *(columns[p] for p in at), *(repeat(v, n) for v in prepared)), convert=False)  # fmt: skip
         if plan.changed:
             self.progress(0.8, f"正在更新{self.label}")
-            update_rows(model, names, [(*[row[p] for p in positions], pk) for _, pk, row, _, _ in plan.changed])
+            update_rows(model, names, [(*[row[p] for p in at], pk) for _, pk, row, _, _ in plan.changed])
         self.write_related(plan, ids)
         self.progress(0.88, "正在写入变更记录")
-        plain_defaults = {k: plain(v) for k, v in defaults.items()}
-        created = []
-        for pk, (_, row) in zip(ids, plan.new, strict=True):
-            after = dict(zip(plan.fields, map(plain, row), strict=True))
-            after.update(plain_defaults)
-            created.append((pk, self.describe(after), None, after))
-        log_rows(model, ChangeAction.CREATE, created)
+        keys = [*fields, *defaults]
+        values = zip(*columns, *(repeat(plain(v), n) for v in defaults.values()))
+        describe = self.describe
+        log_rows(model, ChangeAction.CREATE, (
+            (pk, describe(after), None, after) for pk, after in zip(ids, (dict(zip(keys, v)) for v in values))
+        ))  # fmt: skip
         log_rows(model, ChangeAction.UPDATE, [
-            (pk, self.describe(dict(zip(plan.fields, row, strict=True))), before, after)
-            for _, pk, row, before, after in plan.changed
+            (pk, describe(dict(zip(fields, row, strict=True))), before, after) for _, pk, row, before, after in plan.changed
         ])  # fmt: skip
         return ids
 
@@ -501,6 +524,14 @@ def plain(value):
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     return value
+
+
+def plain_column(column) -> list:
+    """A column of values as plain(); columns of str/int/bool (most of them) are returned as they are."""
+    first = next((v for v in column if v is not None), None)
+    if first is None or type(first) in (str, int, bool, float):
+        return column
+    return [plain(v) for v in column]
 
 
 def lookup(queryset, columns: list[str], **conditions: Iterable) -> list[tuple]:
@@ -578,16 +609,20 @@ def _prepared(model, names, rows):
     return out
 
 
-def insert_rows(model, names: list[str], rows: list[tuple], *, convert: bool = True) -> None:
+def chunks(rows: Iterable, size: int = WRITE_CHUNK):
+    """Lists of up to `size` items: big imports never hold all their insert rows at once."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def insert_rows(model, names: list[str], rows: Iterable[tuple], *, convert: bool = True) -> None:
     """INSERT rows (tuples in `names` order, attnames) without model instances: COPY on PostgreSQL,
-    one executemany elsewhere. A few seconds for 163k rows instead of bulk_create's ten."""
-    if not rows:
-        return
+    executemany elsewhere. A few seconds for 163k rows instead of bulk_create's ten."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = [quote(model._meta.pk.column if n == "id" else model._meta.get_field(n).column) for n in names]
-    for start in range(0, len(rows), WRITE_CHUNK):
-        chunk = rows[start:start + WRITE_CHUNK]
+    for chunk in chunks(rows):
         chunk = _prepared(model, names, chunk) if convert else chunk
         if connection.vendor == "postgresql":
             connection.ensure_connection()
@@ -604,26 +639,24 @@ def insert_rows(model, names: list[str], rows: list[tuple], *, convert: bool = T
 
 def update_rows(model, names: list[str], rows: list[tuple]) -> None:
     """UPDATE rows given as (*values in `names` order, pk): one executemany."""
-    if not rows or not names:
+    if not names:
         return
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(model._meta.get_field(n).column)} = %s" for n in names)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), WRITE_CHUNK):
-            cursor.executemany(sql, _prepared(model, [*names, "id"], rows[start:start + WRITE_CHUNK]))
+        for chunk in chunks(rows):
+            cursor.executemany(sql, _prepared(model, [*names, "id"], chunk))
 
 
 _LOG_FIELDS = ["time", "user_id", "user_name", "request_id", "remote_addr", "source", "content_type_id", "action",
                "object_id", "object_repr", "before", "after"]  # fmt: skip
 
 
-def log_rows(model, action: str, items: list[tuple[int, str, dict | None, dict | None]]) -> None:
+def log_rows(model, action: str, items: Iterable[tuple[int, str, dict | None, dict | None]]) -> None:
     """One ChangeRecord per (pk, repr, before, after), with the acting user and request id of
     core.context — what changelog.record() builds, written as plain rows (163k instances of
     ChangeRecord would cost more than the import itself)."""
-    if not items:
-        return
     ctx = context.current()
     user = ctx.user if getattr(ctx.user, "pk", None) else None
     # the same user_name rule as changelog.record
@@ -633,10 +666,10 @@ def log_rows(model, action: str, items: list[tuple[int, str, dict | None, dict |
             prep("request_id").get_db_prep_save(ctx.request_id, connection), ctx.remote_addr, ctx.source,
             ContentType.objects.get_for_model(model).pk, action)  # fmt: skip
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    rows = [
+    rows = (
         (*head, str(pk), rep[:200], None if before is None else dumps(before), None if after is None else dumps(after))
         for pk, rep, before, after in items
-    ]  # fmt: skip
+    )  # fmt: skip
     insert_rows(ChangeRecord, _LOG_FIELDS, rows, convert=False)
 
 
@@ -696,7 +729,7 @@ def run(importer: Importer, source, filename: str, *, dry_run: bool = True, vali
     if not dry_run and (valid_only or not table.errors) and (plan.new or plan.changed):
         progress(0.7, "正在写入")
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _big_page_cache():
                 importer.write(plan)
         except IntegrityError as e:
             log.warning("import of %s failed on write: %s", filename, e)
@@ -712,6 +745,23 @@ def run(importer: Importer, source, filename: str, *, dry_run: bool = True, vali
         result.error_report = str(report_path)
     progress(1.0, "完成")
     return result
+
+
+@contextlib.contextmanager
+def _big_page_cache():
+    """SQLite's default 2 MB page cache makes index updates of a big insert thrash; 256 MB while writing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def write_template(importer: Importer | type[Importer], out, rows: Iterable[list] = ()) -> None:
@@ -751,10 +801,53 @@ class _JobProgress:
             ImportJob.objects.filter(pk=self.job.pk).update(progress=int(fraction * 100), message=message)
 
 
+_running: set[int] = set()  # jobs being executed by this process
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def orphaned(job: ImportJob) -> bool:
+    """A job still pending or running whose process is gone (a restart, a crash): it never finishes."""
+    if not job.is_active:
+        return False
+    host, _, pid = job.options.get("owner", "").rpartition(":")
+    if not pid:  # created but never started
+        return job.created < timezone.now() - datetime.timedelta(minutes=2)
+    if host != socket.gethostname():
+        return False  # another machine's worker; it cannot be checked from here
+    if int(pid) == os.getpid():
+        return job.pk not in _running
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass
+    return False
+
+
+def fail_if_orphaned(job: ImportJob) -> None:
+    if orphaned(job):
+        job.status, job.finished = ImportJob.Status.FAILED, timezone.now()
+        job.message = "导入已中断（服务重启或出错），没有写入任何数据，请重新导入。"
+        job.save(update_fields=["status", "finished", "message"])
+
+
 def execute(job: ImportJob, scope: Scope, *, source: str = "import", echo: Progress | None = None) -> Result | None:
     """Run one ImportJob as its user (scope), recording the outcome on the job. Returns the Result,
     or None when the file failed as a whole (job.message says why)."""
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=0, message="开始")
+    _running.add(job.pk)
+    try:
+        return _execute(job, scope, source, echo)
+    finally:
+        _running.discard(job.pk)
+
+
+def _execute(job, scope, source, echo):
+    job.options = {**job.options, "owner": _owner()}
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=0, message="开始", options=job.options)
     result = None
     try:
         cls = get_importer(job.kind)

@@ -16,7 +16,6 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from itertools import chain
 from xml.etree import ElementTree
 
@@ -85,7 +84,13 @@ def _size(n: int) -> str:
 
 def read_table(path_or_bytes, filename: str, *, max_bytes: int = 50 * MB, max_uncompressed: int = 500 * MB,
                sheet: str | int | None = None, header_row_hint: tuple[str, ...] = ()) -> Table:
-    """Read an upload given as a path, bytes, or a binary file object (``size`` is used if it has one)."""
+    """The table in an upload (a path, bytes, or a binary file object whose ``size`` is used if it has one).
+
+    The format comes from the content: .xlsx (refused with merged cells or formulas at or below the
+    header), .xls, else CSV (UTF-8 with or without BOM, GBK/GB18030, UTF-16 with BOM; comma or tab).
+    ``sheet`` is a name or an index among all sheets; by default the first visible sheet whose header
+    holds one of ``header_row_hint``, else the first that is not a note sheet. The header is the first
+    non-empty row, or the first row holding a hint within HEADER_SCAN_ROWS below it."""
     src = path_or_bytes
     if isinstance(src, str | os.PathLike):
         size = os.path.getsize(src)
@@ -316,7 +321,8 @@ def _collect(raw_rows: Iterable[list], name: str, hints, total_rows: int | None 
 # --- writing ---------------------------------------------------------------------------------
 
 _OPTIONS = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-            "strings_to_urls": False, "nan_inf_to_errors": True, "remove_timezone": True}
+            "strings_to_urls": False, "nan_inf_to_errors": True, "remove_timezone": True,
+            "default_date_format": "yyyy-mm-dd"}
 
 
 def _width(s: str) -> int:
@@ -363,30 +369,18 @@ def write_error_workbook(path, headers: list[str], rows: list[list[str]], row_nu
 
 def write_rows_xlsx(path_or_buffer, sheets: list[tuple[str, list[str], Iterable[list]]], *,
                     notes: list[tuple[str, list[str]]] | None = None) -> None:
-    """Sheets of (name, headers, rows): str as text, numbers as numbers, dates as yyyy-mm-dd, None blank;
-    bold frozen header, autofilter. Then note sheets (name, lines), one line a row."""
+    """Sheets of (name, headers, rows): str as text (never a formula), numbers (Decimal too) as numbers,
+    dates as yyyy-mm-dd, bool as 是/否, None blank (other types: xlsxwriter's write()); bold frozen header,
+    autofilter, column widths from the first 1000 rows. Then note sheets (name, lines), one line a row."""
     with xlsxwriter.Workbook(path_or_buffer, _OPTIONS) as wb:
         bold, wrap = wb.add_format({"bold": True}), wb.add_format({"text_wrap": True, "valign": "top"})
-        date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-        datetime_format = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         for name, headers, rows in sheets:
             ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", name)[:31])
+            ws.add_write_handler(bool, lambda w, r, c, v, *a: w.write_string(r, c, "是" if v else "否", *a))
             ws.write_row(0, 0, headers, bold)
             widths, r = [_width(str(h)) for h in headers], 0
             for r, row in enumerate(rows, 1):
-                for c, v in enumerate(row):
-                    if type(v) is str:
-                        ws.write_string(r, c, v)
-                    elif v is None:
-                        continue
-                    elif type(v) is bool:
-                        ws.write_string(r, c, "是" if v else "否")
-                    elif isinstance(v, int | float | Decimal):
-                        ws.write_number(r, c, v)
-                    elif isinstance(v, dt.date):
-                        ws.write_datetime(r, c, v, datetime_format if isinstance(v, dt.datetime) else date_format)
-                    else:
-                        ws.write_string(r, c, str(v))
+                ws.write_row(r, 0, row)
                 if r <= 1000:
                     _widen(widths, row)
             ws.freeze_panes(1, 0)

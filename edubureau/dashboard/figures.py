@@ -5,7 +5,16 @@ from django.db.models import Count, Q
 
 from edubureau.core.scope import VIEW, scope_of
 from edubureau.org.models import Nature, School, SchoolStatus, Stage
-from edubureau.people.models import GRADE_LABELS, SchoolClass, SchoolYear, Staff, StaffStatus, Student, StudentStatus, Title
+from edubureau.people.models import (
+    GRADE_LABELS,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    StaffStatus,
+    Student,
+    StudentStatus,
+    Title,
+)
 
 # Class-size thresholds: 45 is the standard for primary, 50 for junior schools; above 55 is 大班额.
 SIZE_LIMITS = (45, 50, 55)
@@ -21,7 +30,9 @@ def school_figures(user):
     return {
         "total": sum(by_stage.values()),
         "by_stage": [(str(label), by_stage[value]) for value, label in Stage.choices if by_stage.get(value)],
-        "by_nature": [(str(label), by_nature[value]) for value, label in Nature.choices if by_nature.get(value)],
+        "by_nature": [
+            (str(label), by_nature[value]) for value, label in Nature.choices if by_nature.get(value)
+        ],
     }
 
 
@@ -78,7 +89,9 @@ def pie(title, rows):
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", "formatter": "{b}：{c}（{d}%）"},
         "legend": {"bottom": 0, "type": "scroll"},
-        "series": [{"type": "pie", "radius": ["35%", "65%"], "data": [{"name": n, "value": v} for n, v in rows]}],
+        "series": [
+            {"type": "pie", "radius": ["35%", "65%"], "data": [{"name": n, "value": v} for n, v in rows]}
+        ],
     }
 
 
@@ -86,17 +99,29 @@ def bar(title, rows, name):
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 48, "right": 16, "bottom": 32, "top": 48},
+        "grid": {"left": 48, "right": 16, "bottom": 32, "top": 64},
         "xAxis": {"type": "category", "data": [n for n, _ in rows], "axisLabel": {"interval": 0}},
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "name": name, "data": [v for _, v in rows], "label": {"show": True, "position": "top"}}],
+        "series": [
+            {
+                "type": "bar",
+                "name": name,
+                "data": [v for _, v in rows],
+                "label": {"show": True, "position": "top"},
+            }
+        ],
     }
 
 
 def size_bands(classes):
     """Classes per size band, from the cumulative counts of class_figures."""
     a, b, c = (classes[f"over_{n}"] for n in SIZE_LIMITS)
-    return [("45人及以下", classes["total"] - a), ("46–50人", a - b), ("51–55人", b - c), ("56人及以上（大班额）", c)]
+    return [
+        ("45人及以下", classes["total"] - a),
+        ("46–50人", a - b),
+        ("51–55人", b - c),
+        ("56人及以上（大班额）", c),
+    ]
 
 
 def charts(figs):

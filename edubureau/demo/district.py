@@ -139,7 +139,9 @@ class _Names:
 
     def school(self, zone: str, kinds: list[str], prefix="上海市闵行区") -> tuple[str, str]:
         for attempt in range(200):
-            place = self.rng.choice(PLACES[zone] if attempt < 100 else [p for ps in PLACES.values() for p in ps])
+            place = self.rng.choice(
+                PLACES[zone] if attempt < 100 else [p for ps in PLACES.values() for p in ps]
+            )
             tag = self.rng.choice(["", "", "", "第一", "第二", "第三", "实验", "中心", "外国语", "新"])
             if tag == "新" and len(place) > 2:
                 tag = ""
@@ -151,6 +153,7 @@ class _Names:
 
     def fixed(self, name: str, short: str) -> tuple[str, str]:
         self.names.add(short)
+        self.names.add(name.removeprefix("上海市闵行区"))
         return name, short
 
 
@@ -266,6 +269,8 @@ KINDERGARTENS = 170
 def full_plan(rng: random.Random) -> Plan:
     plan = Plan(zones=ZONES)
     names = _Names(rng)
+    # Names the history below uses are reserved before any school is named at random.
+    names.names.update(["江川第二小学", "鹤北小学", "汽轮小学", "塘湾小学"])
 
     def zone_pick():
         return rng.choices(ZONES, weights=ZONE_WEIGHTS)[0]
@@ -300,8 +305,10 @@ def full_plan(rng: random.Random) -> Plan:
         if unit.stage in ("高中", "完全中学"):
             unit.rank = rng.choices(["市实验性示范性高中", "区实验性示范性高中", ""], weights=[3, 4, 5])[0]
         if rng.random() < 0.15:
-            unit.campuses = [("本部", unit.address, True), (f"{rng.choice(gen.TOWN_ROADS[unit.zone])}校区",
-                                                           gen.unit_address(rng, unit.zone), False)]
+            unit.campuses = [
+                ("本部", unit.address, True),
+                (f"{rng.choice(gen.TOWN_ROADS[unit.zone])}校区", gen.unit_address(rng, unit.zone), False),
+            ]
     school("中职", "马桥", name=names.fixed("上海市闵行区中等职业技术学校", "闵行中职校"))
     school("特殊教育", "莘庄", name=names.fixed("上海市闵行区启智学校", "启智学校"))
 
@@ -312,7 +319,9 @@ def full_plan(rng: random.Random) -> Plan:
             [("上海市闵行区鹤北小学", "鹤北小学"), ("上海市闵行区汽轮小学", "汽轮小学")]]  # fmt: skip
     for i in olds:
         _history(plan.units[i], "已合并", datetime.date(1958, 9, 1), datetime.date(2019, 8, 31), merged)
-    plan.events.append(EventPlan("合并", datetime.date(2019, 9, 1), "鹤北小学、汽轮小学合并组建江川第二小学", olds, [merged]))
+    plan.events.append(
+        EventPlan("合并", datetime.date(2019, 9, 1), "鹤北小学、汽轮小学合并组建江川第二小学", olds, [merged])
+    )
     receiver = next(i for i, u in enumerate(plan.units) if u.zone == "吴泾" and u.stage == "小学")
     closed = school("小学", "吴泾", name=names.fixed("上海市闵行区塘湾小学", "塘湾小学"))
     _history(plan.units[closed], "已撤销", datetime.date(1965, 9, 1), datetime.date(2021, 8, 31), receiver)
@@ -326,8 +335,16 @@ def full_plan(rng: random.Random) -> Plan:
                                  [renamed], [renamed]))  # fmt: skip
 
     # Education groups: a strong lead school (a senior or complete school) and five to eight members.
-    leads = [i for i, u in enumerate(plan.units) if u.stage in ("完全中学", "高中", "九年一贯制") and u.status == "办学中"]
-    free = [i for i, u in enumerate(plan.units) if u.stage in ("小学", "初中", "九年一贯制") and u.status == "办学中"]
+    leads = [
+        i
+        for i, u in enumerate(plan.units)
+        if u.stage in ("完全中学", "高中", "九年一贯制") and u.status == "办学中"
+    ]
+    free = [
+        i
+        for i, u in enumerate(plan.units)
+        if u.stage in ("小学", "初中", "九年一贯制") and u.status == "办学中"
+    ]
     for lead in rng.sample(leads, 5):
         lead_unit = plan.units[lead]
         name = f"{lead_unit.short_name[:2]}教育集团"
@@ -335,7 +352,11 @@ def full_plan(rng: random.Random) -> Plan:
             name = f"{lead_unit.short_name}教育集团"
         plan.groups.append((name, lead, datetime.date(rng.randint(2015, 2019), 9, 1)))
         lead_unit.group = name
-        near = [i for i in free if plan.units[i].group is None and plan.units[i].zone == lead_unit.zone and i != lead]
+        near = [
+            i
+            for i in free
+            if plan.units[i].group is None and plan.units[i].zone == lead_unit.zone and i != lead
+        ]
         others = [i for i in free if plan.units[i].group is None and i not in near and i != lead]
         for i in (near + rng.sample(others, 8))[: rng.randint(5, 8)]:
             plan.units[i].group = name
@@ -411,7 +432,10 @@ def small_plan(rng: random.Random) -> Plan:
         return len(plan.units) - 1
 
     primary = school("小学", "莘庄", "上海市闵行区莘城实验小学", "莘城实小", [(1, 42), (2, 46)])
-    plan.units[primary].campuses = [("本部", plan.units[primary].address, True), ("莘松路校区", gen.unit_address(rng, "莘庄"), False)]
+    plan.units[primary].campuses = [
+        ("本部", plan.units[primary].address, True),
+        ("莘松路校区", gen.unit_address(rng, "莘庄"), False),
+    ]
     plan.units[primary].classes[0].campus = 1
     plan.units[primary].classes[1].campus = 0
     junior = school("初中", "七宝", "上海市闵行区七宝第二中学", "七宝二中", [(6, 48)])
@@ -419,11 +443,15 @@ def small_plan(rng: random.Random) -> Plan:
     kg = school("幼儿园", "莘庄", "上海市闵行区莘城幼儿园", "莘城幼儿园", [(-2, 25), (0, 30)])
     plan.units[kg].inclusive, plan.units[kg].rank = True, "一级园"
     plan.units[kg].staff = {"专任教师": 5, "管理": 1, "教辅": 1, "工勤": 1}
-    senior = school("高中", "江川", "上海市闵行区江川高级中学", "江川高中", [(10, 45)], rank="区实验性示范性高中")
+    senior = school(
+        "高中", "江川", "上海市闵行区江川高级中学", "江川高中", [(10, 45)], rank="区实验性示范性高中"
+    )
     old = school("小学", "莘庄", "上海市闵行区莘庄第三小学", "莘庄三小", [])
     _history(plan.units[old], "已合并", datetime.date(1960, 9, 1), datetime.date(2019, 8, 31), primary)
     plan.units[primary].opened_on = datetime.date(2019, 9, 1)
-    plan.events.append(EventPlan("合并", datetime.date(2019, 9, 1), "莘庄第三小学并入莘城实验小学", [old], [primary]))
+    plan.events.append(
+        EventPlan("合并", datetime.date(2019, 9, 1), "莘庄第三小学并入莘城实验小学", [old], [primary])
+    )
     plan.groups.append(("江川教育集团", senior, datetime.date(2018, 9, 1)))
     plan.units[senior].group = plan.units[junior].group = "江川教育集团"
     plan.primary_demo, plan.junior_demo = primary, junior

@@ -182,7 +182,9 @@ def home_address(rng: random.Random, town_short: str) -> str:
 
 
 def unit_address(rng: random.Random, town_short: str) -> str:
-    return f"上海市闵行区{TOWN_NAME[town_short]}{rng.choice(TOWN_ROADS[town_short])}{rng.randrange(1, 3000)}号"
+    return (
+        f"上海市闵行区{TOWN_NAME[town_short]}{rng.choice(TOWN_ROADS[town_short])}{rng.randrange(1, 3000)}号"
+    )
 
 
 def office_phone(rng: random.Random) -> str:

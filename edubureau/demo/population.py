@@ -1,4 +1,6 @@
-"""Pupils and staff of one demo unit, as unsaved model instances (services.build_demo saves them).
+"""Pupils and staff of one demo unit, as rows (field → value dicts) that services.build_demo
+inserts with executemany: model instances and Django's insert compiler would cost more than all
+the rest of the build.
 
 Distributions are rough but shaped like a Shanghai district's: teachers' 职称 follow years of
 service, 骨干 concentrate in the lead schools of education groups, 随迁子女 come with an
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from edubureau.people.models import Guardian, HukouType, IdType, Staff, Student, StudentStatus
+from edubureau.people.models import HukouType, IdType, StaffStatus, StudentStatus
 
 from . import generators as gen
 from .district import UnitPlan, subjects_for
@@ -37,7 +39,8 @@ class Students:
         self.rng = rng
         self.ids = ids
 
-    def pupil(self, unit: UnitPlan, school, school_class, grade: int) -> tuple[Student, Guardian]:
+    def pupil(self, unit: UnitPlan, school_id: int, class_id: int, grade: int) -> tuple[dict, dict]:
+        """A pupil and their guardian (whose student_id is filled in once the pupil has an id)."""
         rng = self.rng
         male = rng.random() < 0.52
         gender = "男" if male else "女"
@@ -48,13 +51,13 @@ class Students:
         family = gen.surname(rng)
         r = rng.random()
         if r < 0.003:
-            id_type, region, hukou_type = IdType.HMT_PERMIT, "", HukouType.HMT
+            id_type, region, hukou_type = IdType.HMT_PERMIT.value, "", HukouType.HMT.value
             id_number = self.ids.permit(rng.choice(PERMITS), born, male)
         elif r < 0.005:
-            id_type, region, hukou_type = IdType.PASSPORT, "", HukouType.FOREIGN
+            id_type, region, hukou_type = IdType.PASSPORT.value, "", HukouType.FOREIGN.value
             id_number = self.ids.passport()
         else:
-            id_type = IdType.RESIDENT
+            id_type = IdType.RESIDENT.value
             region, hukou_type = gen.hukou(rng, unit.migrant_share)
             id_number = self.ids.resident(region, born, male)
         if id_type == IdType.RESIDENT:
@@ -62,34 +65,39 @@ class Students:
         else:  # no 居民身份证: a J number built like an ID on the school's region
             student_no = "J" + self.ids.resident(gen.LOCAL_REGION, born, male)
         enrolled = datetime.date(SCHOOL_YEAR - (grade - segment_start(unit.stage, grade)), 9, 1)
+        if unit.opened_on and enrolled < unit.opened_on:
+            enrolled = unit.opened_on  # moved in when the new school opened
         town = unit.town if rng.random() < 0.8 else rng.choice(gen.TOWNS)[0]
-        student = Student(
-            name=gen.person_name(rng, gender, born.year, family),
-            gender=gender,
-            birth_date=born,
-            id_type=id_type,
-            id_number=id_number,
-            student_no=student_no,
-            ethnicity=rng.choices(ETHNICITIES[0], cum_weights=ETHNICITIES[1])[0],
-            hukou_region=region,
-            hukou_type=hukou_type,
-            address=gen.home_address(rng, town),
-            is_migrant=hukou_type == HukouType.OTHER_PROVINCE,
-            school=school,
-            school_class=school_class,
-            status=StudentStatus.STUDYING,
-            enrolled_on=enrolled,
-        )
+        student = {
+            "name": gen.person_name(rng, gender, born.year, family),
+            "gender": gender,
+            "birth_date": born,
+            "id_type": id_type,
+            "id_number": id_number,
+            "no_id_reason": "",
+            "student_no": student_no,
+            "ethnicity": rng.choices(ETHNICITIES[0], cum_weights=ETHNICITIES[1])[0],
+            "hukou_region": region,
+            "hukou_type": hukou_type,
+            "address": gen.home_address(rng, town),
+            "is_migrant": hukou_type == HukouType.OTHER_PROVINCE,
+            "school_id": school_id,
+            "school_class_id": class_id,
+            "status": StudentStatus.STUDYING.value,
+            "enrolled_on": enrolled,
+        }
         relation = rng.choices(RELATIONS[0], cum_weights=RELATIONS[1])[0]
         grand = relation.startswith(("祖", "外"))
         parent_year = born.year - rng.randint(24, 40) - (rng.randint(22, 30) if grand else 0)
         g_gender = "男" if relation in ("父亲", "祖父", "外祖父") else "女"
-        guardian = Guardian(
-            student=student,
-            name=gen.person_name(rng, g_gender, parent_year, family if relation in ("父亲", "祖父", "祖母") else None),
-            relation=relation,
-            phone=gen.mobile(rng),
-        )
+        guardian = {
+            "student_id": None,
+            "name": gen.person_name(
+                rng, g_gender, parent_year, family if relation in ("父亲", "祖父", "祖母") else None
+            ),
+            "relation": relation,
+            "phone": gen.mobile(rng),
+        }
         return student, guardian
 
 
@@ -118,7 +126,7 @@ class StaffMaker:
         year = self.rng.randint(1966, 1982)
         return gender, year, gen.person_name(self.rng, gender, year)
 
-    def member(self, unit: UnitPlan, school, post: str, lead_school: bool, head=None) -> Staff:
+    def member(self, unit: UnitPlan, school_id: int, post: str, lead_school: bool, head=None) -> dict:
         rng = self.rng
         if head:
             gender, year, name = head
@@ -138,22 +146,23 @@ class StaffMaker:
         hire_year = min(SCHOOL_YEAR, year + 22 + rng.randint(0, 4))
         service = SCHOOL_YEAR - hire_year
         private = unit.nature == "民办"
-        return Staff(
-            name=name,
-            gender=gender,
-            birth_date=born,
-            id_type=IdType.RESIDENT,
-            id_number=self.ids.resident(region, born, gender == "男"),
-            school=school,
-            post_type=post,
-            subjects=self._subjects(unit, post),
-            title=self._title(post, service, unit.stage),
-            education=self._education(post, year, unit.stage),
-            honours=self._honours(post, service, lead_school, bool(head)),
-            employment=self._employment(post, private),
-            hire_date=datetime.date(hire_year, 8, rng.choice((1, 15, 25))),
-            phone=gen.mobile(rng),
-        )
+        return {
+            "name": name,
+            "gender": gender,
+            "birth_date": born,
+            "id_type": IdType.RESIDENT.value,
+            "id_number": self.ids.resident(region, born, gender == "男"),
+            "school_id": school_id,
+            "post_type": post,
+            "subjects": self._subjects(unit, post),
+            "title": self._title(post, service, unit.stage),
+            "education": self._education(post, year, unit.stage),
+            "honours": self._honours(post, service, lead_school, bool(head)),
+            "employment": self._employment(post, private),
+            "hire_date": datetime.date(hire_year, 8, rng.choice((1, 15, 25))),
+            "phone": gen.mobile(rng),
+            "status": StaffStatus.ACTIVE.value,
+        }
 
     def _subjects(self, unit, post):
         if post != "专任教师":

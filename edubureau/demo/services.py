@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.utils import timezone
 
 from edubureau.accounts.models import Department, User
 from edubureau.accounts.roles import MODULES, Role
@@ -41,7 +40,10 @@ from .population import SCHOOL_YEAR, StaffMaker, Students
 
 BATCH = 5000
 
-TERMS = [(1, datetime.date(2025, 9, 1), datetime.date(2026, 1, 23)), (2, datetime.date(2026, 3, 2), datetime.date(2026, 6, 30))]
+TERMS = [
+    (1, datetime.date(2025, 9, 1), datetime.date(2026, 1, 23)),
+    (2, datetime.date(2026, 3, 2), datetime.date(2026, 6, 30)),
+]
 # The State Council's 2025–2026 holiday arrangement (国庆 and 中秋 fall together in 2025), with 调休.
 HOLIDAYS = [
     ("国庆节、中秋节", datetime.date(2025, 10, 1), datetime.date(2025, 10, 8), [datetime.date(2025, 9, 28), datetime.date(2025, 10, 11)]),
@@ -76,7 +78,9 @@ DEMO_USERS = [
     ("chuzhong_clerk", "初中填报员", Role.SCHOOL_CLERK, None, "junior"),
 ]
 DEMO_USERNAMES = [u[0] for u in DEMO_USERS]
-JOINED = datetime.datetime(2025, 8, 25, 9, 0, tzinfo=datetime.UTC)
+# Fixed times, so that the same seed gives the same rows.
+JOINED = datetime.datetime(2025, 8, 25, 1, 0, tzinfo=datetime.UTC)
+RECORDED_AT = datetime.datetime(2026, 1, 5, 0, 0, tzinfo=datetime.UTC)
 
 # Registry tables, children first: what `demo --force` empties.
 WIPE_ORDER = [
@@ -172,7 +176,10 @@ class _Builder:
         self.district = District.objects.create(code=plans.DISTRICT[0], name=plans.DISTRICT[1])
         zones = {name: Zone(district=self.district, name=f"{name}学区") for name in plan.zones}
         self._save(Zone, list(zones.values()), "学区")
-        groups = {name: EduGroup(district=self.district, name=name, founded_on=founded) for name, _, founded in plan.groups}
+        groups = {
+            name: EduGroup(district=self.district, name=name, founded_on=founded)
+            for name, _, founded in plan.groups
+        }
         self._save(EduGroup, list(groups.values()), "教育集团")
 
         self.staff_maker = StaffMaker(rng, self.ids)
@@ -202,26 +209,44 @@ class _Builder:
 
         self.campuses = {}
         for i, u in enumerate(plan.units):
-            self.campuses[i] = [Campus(school=schools[i], name=n, address=a, is_main=m) for n, a, m in u.campuses]
+            self.campuses[i] = [
+                Campus(school=schools[i], name=n, address=a, is_main=m) for n, a, m in u.campuses
+            ]
         self._save(Campus, [c for cs in self.campuses.values() for c in cs], "校区")
 
-        events = self._save(SchoolEvent, [SchoolEvent(kind=e.kind, date=e.date, description=e.description) for e in plan.events])
+        events = self._save(
+            SchoolEvent,
+            [SchoolEvent(kind=e.kind, date=e.date, description=e.description) for e in plan.events],
+        )
         sources, results = SchoolEvent.sources.through, SchoolEvent.results.through
         sources.objects.bulk_create(
-            [sources(schoolevent=ev, school=schools[i]) for ev, e in zip(events, plan.events, strict=True) for i in e.sources]
+            [
+                sources(schoolevent=ev, school=schools[i])
+                for ev, e in zip(events, plan.events, strict=True)
+                for i in e.sources
+            ]
         )
         results.objects.bulk_create(
-            [results(schoolevent=ev, school=schools[i]) for ev, e in zip(events, plan.events, strict=True) for i in e.results]
+            [
+                results(schoolevent=ev, school=schools[i])
+                for ev, e in zip(events, plan.events, strict=True)
+                for i in e.results
+            ]
         )
         self.counts["学校沿革"] = len(events)
         self.progress("学校库")
 
     def calendar(self):
         year = SchoolYear.objects.create(
-            start_year=SCHOOL_YEAR, start_date=datetime.date(2025, 9, 1), end_date=datetime.date(2026, 8, 31), is_current=True
+            start_year=SCHOOL_YEAR,
+            start_date=datetime.date(2025, 9, 1),
+            end_date=datetime.date(2026, 8, 31),
+            is_current=True,
         )
         self.year = year
-        Term.objects.bulk_create([Term(school_year=year, number=n, start_date=a, end_date=b) for n, a, b in TERMS])
+        Term.objects.bulk_create(
+            [Term(school_year=year, number=n, start_date=a, end_date=b) for n, a, b in TERMS]
+        )
         days = []
         for name, first, last, makeups in HOLIDAYS:
             day = first
@@ -239,24 +264,30 @@ class _Builder:
     # ---- people ----
 
     def staff(self):
-        self.teachers: dict[int, list[Staff]] = {}
-        batch: list[Staff] = []
+        self.teachers: dict[int, list[dict]] = {}
+        batch: list[dict] = []
         for i, u in enumerate(self.plan.units):
             lead = i in self.group_leads
             members = []
             for post, n in u.staff.items():
                 for k in range(n):
                     head = self.heads.get(i) if post == "管理" and k == 0 else None
-                    members.append(self.staff_maker.member(u, self.schools[i], post, lead, head))
-            self.teachers[i] = [s for s in members if s.post_type == "专任教师"]
+                    members.append(self.staff_maker.member(u, self.schools[i].pk, post, lead, head))
+            self.teachers[i] = [s for s in members if s["post_type"] == "专任教师"]
             batch += members
             if len(batch) >= BATCH:
                 self._flush_staff(batch)
                 batch = []
         self._flush_staff(batch)
+        # The registry was empty, so every staff row is ours: one query maps them to their ids.
+        ids = dict(Staff.objects.values_list("id_number", "pk"))
+        for teachers in self.teachers.values():
+            for t in teachers:
+                t["id"] = ids[t["id_number"]]
 
     def _flush_staff(self, batch):
-        self._save(Staff, batch, "教职工")
+        _insert(Staff, batch)
+        self.counts["教职工"] = self.counts.get("教职工", 0) + len(batch)
         self.progress("教职工", len(batch))
 
     def classes(self):
@@ -271,7 +302,7 @@ class _Builder:
                     school_year=self.year,
                     grade=c.grade,
                     class_no=c.class_no,
-                    head_teacher=heads[k] if k < len(heads) else None,
+                    head_teacher_id=heads[k]["id"] if k < len(heads) else None,
                     capacity=_capacity(u.stage, c.grade),
                 )
                 self.class_rows.append((i, c, obj))
@@ -279,12 +310,13 @@ class _Builder:
 
     def students(self):
         maker = Students(self.rng, self.ids)
-        batch: list[tuple[Student, Guardian, int]] = []
+        self.last_student_id = 0
+        batch: list[tuple[dict, dict, int, SchoolClass]] = []
         for i, c, obj in self.class_rows:
-            unit, school = self.plan.units[i], self.schools[i]
+            unit, school_id = self.plan.units[i], self.schools[i].pk
             for _ in range(c.size):
-                student, guardian = maker.pupil(unit, school, obj, c.grade)
-                batch.append((student, guardian, i))
+                student, guardian = maker.pupil(unit, school_id, obj.pk, c.grade)
+                batch.append((student, guardian, i, obj))
             if len(batch) >= BATCH:
                 self._flush_students(batch)
                 batch = []
@@ -292,66 +324,93 @@ class _Builder:
 
     def _flush_students(self, batch):
         changes = self._changes(batch)
-        students = self._save(Student, [s for s, _, _ in batch], "学生")
-        self._save(Guardian, [g for _, g, _ in batch], "监护人")
-        self._save(
-            Enrollment,
-            [Enrollment(student=s, school_year=self.year, school=s.school, school_class=s.school_class) for s in students],
-            "学年编班",
-        )
-        self._save(StatusChange, changes, "学籍异动")
-        self.progress("学生", len(students))
+        _insert(Student, [s for s, _, _, _ in batch])
+        # Only this build writes students, so the rows after the last id seen are this batch.
+        ids = dict(Student.objects.filter(pk__gt=self.last_student_id).values_list("student_no", "pk"))
+        self.last_student_id = max(ids.values())
+        for student, guardian, _, _ in batch:
+            student["id"] = guardian["student_id"] = ids[student["student_no"]]
+        _insert(Guardian, [g for _, g, _, _ in batch])
+        year = self.year.pk
+        _insert(Enrollment, [
+            {"student_id": s["id"], "school_year_id": year, "school_id": s["school_id"], "school_class_id": s["school_class_id"]}
+            for s, _, _, _ in batch
+        ])  # fmt: skip
+        for change in changes:
+            change["student_id"] = change.pop("student")["id"]
+        _insert(StatusChange, changes)
+        for label, n in (
+            ("学生", len(batch)),
+            ("监护人", len(batch)),
+            ("学年编班", len(batch)),
+            ("学籍异动", len(changes)),
+        ):
+            self.counts[label] = self.counts.get(label, 0) + n
+        self.progress("学生", len(batch))
 
     def _changes(self, batch):
         """About 1% transferred in this year and 0.1% on leave, so 学籍异动 pages have rows.
 
-        Runs before the students are saved: it adjusts their fields, and the changes get the
-        students' pks when they are written after them.
+        Runs before the students are written, as it adjusts their rows; each change carries its
+        student's row and gets the student's id once that is known.
         """
         rng, changes = self.rng, []
-        for student, _, i in batch:
+        for student, _, i, klass in batch:
             r = rng.random()
-            if r < 0.01 and student.school_class.grade not in (1, 6, 10, -2, -3):
-                student.enrolled_on = datetime.date(2025, 9, 1) + datetime.timedelta(days=rng.randrange(100))
-                others = [s for s in self.schools[max(0, i - 6) : i + 6] if s.stage == student.school.stage and s != student.school]
+            school = self.schools[i]
+            base = {
+                "student": student,
+                "to_school_id": school.pk,
+                "to_class_id": klass.pk,
+                "recorded_at": RECORDED_AT,
+            }
+            if r < 0.01 and klass.grade not in (1, 6, 10, -2, -3):
+                student["enrolled_on"] = datetime.date(2025, 9, 1) + datetime.timedelta(
+                    days=rng.randrange(100)
+                )
+                others = [
+                    s for s in self.schools[max(0, i - 6) : i + 6] if s.stage == school.stage and s != school
+                ]
                 from_school = rng.choice(others) if others and rng.random() < 0.5 else None
-                changes.append(StatusChange(
-                    student=student, kind=StatusChange.Kind.TRANSFER_IN, date=student.enrolled_on,
-                    from_school=from_school, to_school=student.school, to_class=student.school_class,
-                    from_status="", to_status=StudentStatus.STUDYING,
-                    reason="区内转学" if from_school else rng.choice(["外省市转入", "本市外区转入"]),
-                ))  # fmt: skip
+                changes.append(base | {
+                    "kind": StatusChange.Kind.TRANSFER_IN.value, "date": student["enrolled_on"],
+                    "from_school_id": from_school.pk if from_school else None, "from_class_id": None,
+                    "from_status": "", "to_status": StudentStatus.STUDYING.value,
+                    "reason": "区内转学" if from_school else rng.choice(["外省市转入", "本市外区转入"]),
+                })  # fmt: skip
             elif r < 0.011:
-                student.status = StudentStatus.SUSPENDED
-                changes.append(StatusChange(
-                    student=student, kind=StatusChange.Kind.SUSPEND,
-                    date=datetime.date(2025, 10, 8) + datetime.timedelta(days=rng.randrange(80)),
-                    from_school=student.school, to_school=student.school, from_class=student.school_class,
-                    to_class=student.school_class, from_status=StudentStatus.STUDYING,
-                    to_status=StudentStatus.SUSPENDED, reason=rng.choice(["因病休学", "出国随读", "家庭原因"]),
-                ))  # fmt: skip
+                student["status"] = StudentStatus.SUSPENDED.value
+                changes.append(base | {
+                    "kind": StatusChange.Kind.SUSPEND.value,
+                    "date": datetime.date(2025, 10, 8) + datetime.timedelta(days=rng.randrange(80)),
+                    "from_school_id": school.pk, "from_class_id": klass.pk,
+                    "from_status": StudentStatus.STUDYING.value, "to_status": StudentStatus.SUSPENDED.value,
+                    "reason": rng.choice(["因病休学", "出国随读", "家庭原因"]),
+                })  # fmt: skip
         return changes
 
     def postings(self):
         """2% of experienced teachers are (or were) on 交流轮岗 or 支教."""
         rng, postings = self.rng, []
-        targets = [s for s in self.schools if s.stage in ("小学", "初中", "九年一贯制") and s.status == "办学中"]
+        targets = [
+            s for s in self.schools if s.stage in ("小学", "初中", "九年一贯制") and s.status == "办学中"
+        ]
         for i, teachers in self.teachers.items():
             for t in teachers:
-                if rng.random() >= 0.02 or t.hire_date.year > 2018 or not targets:
+                if rng.random() >= 0.02 or t["hire_date"].year > 2018 or not targets:
                     continue
                 start = datetime.date(rng.choice((2021, 2023, 2024, 2025)), 9, 1)
                 if rng.random() < 0.7:
                     to = rng.choice(targets)
-                    if to == t.school:
+                    if to == self.schools[i]:
                         continue
-                    postings.append(Posting(staff=t, kind=Posting.Kind.EXCHANGE, to_school=to, start_date=start,
+                    postings.append(Posting(staff_id=t["id"], kind=Posting.Kind.EXCHANGE, to_school=to, start_date=start,
                                             end_date=start.replace(year=start.year + 2) - datetime.timedelta(days=1),
                                             note="区内交流轮岗"))  # fmt: skip
                 else:
                     place, note = self.staff_maker.support_place()
                     start = start.replace(month=8, day=15)
-                    postings.append(Posting(staff=t, kind=Posting.Kind.SUPPORT, place=place, start_date=start,
+                    postings.append(Posting(staff_id=t["id"], kind=Posting.Kind.SUPPORT, place=place, start_date=start,
                                             end_date=start.replace(year=start.year + 1, month=7, day=15), note=note))  # fmt: skip
         self._save(Posting, postings, "交流支教")
 
@@ -360,9 +419,14 @@ class _Builder:
     def users(self) -> list[Login]:
         departments = {}
         for name, modules in DEPARTMENTS:
-            dept, _ = Department.objects.update_or_create(name=name, defaults={"modules": [m for m in modules if m in MODULES]})
+            dept, _ = Department.objects.update_or_create(
+                name=name, defaults={"modules": [m for m in modules if m in MODULES]}
+            )
             departments[name] = dept
-        schools = {"primary": self.schools[self.plan.primary_demo], "junior": self.schools[self.plan.junior_demo]}
+        schools = {
+            "primary": self.schools[self.plan.primary_demo],
+            "junior": self.schools[self.plan.junior_demo],
+        }
         existing = set(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True))
         password = make_password(settings.DEMO_PASSWORD)  # one hash for all: PBKDF2 costs ~0.2 s each
         logins, new = [], []
@@ -385,11 +449,41 @@ class _Builder:
         record = changelog.record(
             ChangeAction.CREATE,
             self.district,
-            after={"说明": f"生成演示数据（种子 {seed}，规模 {scale}）：{summary}。演示数据为初始数据，未逐条记录变更。"},
+            after={
+                "说明": f"生成演示数据（种子 {seed}，规模 {scale}）：{summary}。演示数据为初始数据，未逐条记录变更。"
+            },
         )
         ChangeRecord.objects.bulk_create([record])
-        # Seed rows get a fixed 登记时间 so that the same seed gives the same data.
-        StatusChange.objects.update(recorded_at=timezone.make_aware(datetime.datetime(2026, 1, 5, 8, 0)))
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """INSERT rows (dicts keyed by field attname, all with the same keys) with one executemany.
+
+    Used for the big tables: building model instances and going through Django's insert
+    compiler would take longer than the rest of the build together.
+    """
+    if not rows:
+        return
+    fields = list(rows[0])
+    # Fields the rows leave out (e.g. one added to the model later) get their model default.
+    defaults = tuple(
+        f.get_default() for f in model._meta.concrete_fields if not f.primary_key and f.attname not in rows[0]
+    )
+    columns = [model._meta.get_field(f).column for f in fields] + [
+        f.column for f in model._meta.concrete_fields if not f.primary_key and f.attname not in rows[0]
+    ]
+    qn = connection.ops.quote_name
+    table, columns = qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
+    values = (tuple(row[f] for f in fields) + defaults for row in rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is several times faster than executemany on PostgreSQL.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(fields) + len(defaults)))})"
+            cursor.executemany(sql, list(values))
 
 
 def _capacity(stage: str, grade: int) -> int:

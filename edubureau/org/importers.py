@@ -72,7 +72,9 @@ class SchoolImporter(Importer):
                     if value:
                         ids[i] = found.get(value)
                         if ids[i] is None:
-                            table.error(i, name, f"{model._meta.verbose_name}“{value}”不存在，请先在系统中创建")
+                            table.error(
+                                i, name, f"{model._meta.verbose_name}“{value}”不存在，请先在系统中创建"
+                            )
                 table[f"{name}_id"] = ids
                 self.fields.append(f"{name}_id")
         columns = ["pk", *self.fields]

@@ -11,7 +11,9 @@ from .models import CalendarDay, Term
 
 
 def _terms(start, end):
-    return list(Term.objects.filter(start_date__lte=end, end_date__gte=start).values_list("start_date", "end_date"))
+    return list(
+        Term.objects.filter(start_date__lte=end, end_date__gte=start).values_list("start_date", "end_date")
+    )
 
 
 def _exceptions(start, end):

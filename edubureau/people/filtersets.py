@@ -14,9 +14,21 @@ from django.db.models import Q
 from edubureau.core.filters import SearchFilterSet
 
 from .models import (
-    GRADE_CHOICES, CalendarDay, Education, Employment, Gender, HukouType, PostType, SchoolClass, SchoolYear, Staff,
-    StaffStatus, Student, StudentStatus, Title,
-)  # fmt: skip
+    GRADE_CHOICES,
+    CalendarDay,
+    Education,
+    Employment,
+    Gender,
+    HukouType,
+    PostType,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    StaffStatus,
+    Student,
+    StudentStatus,
+    Title,
+)
 
 
 def _school_filters():
@@ -41,14 +53,30 @@ class SchoolClassFilterSet(SearchFilterSet):
 def _looks_like_number(value: str) -> bool:
     """An ID number or 学籍号 (digits, maybe a G/J/L prefix or a final X), not a name."""
     body = value[1:] if value[:1] in "GJL" else value
-    return len(body) >= 4 and body[:-1].isascii() and body[:-1].isdigit() and (body[-1].isdigit() or body[-1] == "X")
+    return (
+        len(body) >= 4
+        and body[:-1].isascii()
+        and body[:-1].isdigit()
+        and (body[-1].isdigit() or body[-1] == "X")
+    )
+
+
+def _prefix(field, value):
+    """field starts with value. The range says the same for these digit strings and lets SQLite
+    use the plain index (its LIKE cannot); PostgreSQL uses the pattern index for the LIKE."""
+    after = value[:-1] + chr(ord(value[-1]) + 1)
+    return Q(**{f"{field}__startswith": value, f"{field}__gte": value, f"{field}__lt": after})
 
 
 class StudentFilterSet(SearchFilterSet):
     school, school_id = _school_filters()
-    school_class_id = django_filters.NumberFilter(field_name="school_class_id", label="班级ID", widget=forms.HiddenInput)
+    school_class_id = django_filters.NumberFilter(
+        field_name="school_class_id", label="班级ID", widget=forms.HiddenInput
+    )
     # grade / class_no / school_year describe the student's current class.
-    school_year = django_filters.NumberFilter(field_name="school_class__school_year__start_year", label="学年（起始年份）")
+    school_year = django_filters.NumberFilter(
+        field_name="school_class__school_year__start_year", label="学年（起始年份）"
+    )
     grade = django_filters.ChoiceFilter(field_name="school_class__grade", choices=GRADE_CHOICES, label="年级")
     class_no = django_filters.NumberFilter(field_name="school_class__class_no", label="班号")
     status = django_filters.ChoiceFilter(choices=StudentStatus.choices, label="学籍状态")
@@ -70,8 +98,9 @@ class StudentFilterSet(SearchFilterSet):
         if not value:
             return queryset
         if _looks_like_number(value):
-            lookup = "exact" if len(value) >= 18 else "startswith"
-            return queryset.filter(Q(**{f"id_number__{lookup}": value}) | Q(**{f"student_no__{lookup}": value}))
+            if len(value) >= 18:
+                return queryset.filter(Q(id_number=value) | Q(student_no=value))
+            return queryset.filter(_prefix("id_number", value) | _prefix("student_no", value))
         return queryset.filter(name__contains=value)
 
 
@@ -88,7 +117,18 @@ class StaffFilterSet(SearchFilterSet):
 
     class Meta:
         model = Staff
-        fields = ["q", "school", "school_id", "status", "gender", "post_type", "title", "education", "employment", "honour"]
+        fields = [
+            "q",
+            "school",
+            "school_id",
+            "status",
+            "gender",
+            "post_type",
+            "title",
+            "education",
+            "employment",
+            "honour",
+        ]
 
 
 class SchoolYearFilterSet(django_filters.FilterSet):

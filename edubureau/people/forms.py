@@ -13,8 +13,15 @@ from edubureau.core.scope import VIEW, scope_of
 from edubureau.org.models import Campus, School, SchoolStatus
 
 from .models import (
-    CalendarDay, Honour, IdType, SchoolClass, SchoolYear, Staff, Student, Term,
-)  # fmt: skip
+    CalendarDay,
+    Honour,
+    IdType,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    Student,
+    Term,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,7 +46,9 @@ def schools_for(user, include=None):
 
 class ClassChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.school_year.start_year}学年）" if not obj.school_year.is_current else obj.name
+        return (
+            f"{obj.name}（{obj.school_year.start_year}学年）" if not obj.school_year.is_current else obj.name
+        )
 
 
 def class_choices(user, school_ids, also=None):
@@ -65,7 +74,12 @@ def _bound_id(form, name, fallback=None):
 def _hx_options(url_name, target, fallback=None):
     """Reload the options of `target` (another select) when this select changes (HTMX, no inline JS).
     `fallback`: the school whose options to show when this select is emptied."""
-    attrs = {"hx-get": reverse(url_name), "hx-target": f"#id_{target}", "hx-trigger": "change", "hx-swap": "innerHTML"}
+    attrs = {
+        "hx-get": reverse(url_name),
+        "hx-target": f"#id_{target}",
+        "hx-trigger": "change",
+        "hx-swap": "innerHTML",
+    }
     if fallback:
         attrs["hx-vals"] = f'{{"fallback": {int(fallback)}}}'
     return attrs
@@ -95,10 +109,9 @@ class IdentityMixin:
             self.add_error("id_number", code_message(f"{id_type}号码", e))
             return None
         # The card is right; a birth date or gender that disagrees with it is what to fix.
-        for name, value in (("birth_date", birth), ("gender", gender)):
+        for name, birth_date, sex in (("birth_date", birth, None), ("gender", None, gender)):
             try:
-                idcodes.check_id_agrees(number, value if name == "birth_date" else None,
-                                        value if name == "gender" else None)  # fmt: skip
+                idcodes.check_id_agrees(number, birth_date, sex)
             except idcodes.CodeError as e:
                 self.add_error(name, f"{e}。")
         return number
@@ -137,7 +150,10 @@ class StudentForm(IdentityMixin, forms.ModelForm):
             return
         schools = schools_for(user)
         self.fields["school"].queryset = schools
-        school_id = _bound_id(self, "school", schools.values_list("pk", flat=True).first() if not scope_of(user).all_units else None)
+        own = None if scope_of(user).all_units else schools.values_list("pk", flat=True).first()
+        if own:
+            self.initial.setdefault("school", own)  # a school's own user: its school, its classes
+        school_id = _bound_id(self, "school", own)
         self.fields["school_class"].queryset = class_choices(user, [school_id])
         self.fields["school_class"].help_text = "本学年的班级；请先选择学校"
         self.fields["school"].widget.attrs.update(_hx_options("people:class_options", "school_class"))
@@ -158,7 +174,9 @@ class StudentForm(IdentityMixin, forms.ModelForm):
         if number is not None:
             cleaned["id_number"] = number
             self.check_unique_number(
-                number, id_type, "该证件号码已有学籍，同一学生不能重复注册。如是转学，请由原学校办理转出（学籍异动）。"
+                number,
+                id_type,
+                "该证件号码已有学籍，同一学生不能重复注册。如是转学，请由原学校办理转出（学籍异动）。",
             )
         if id_type == IdType.NONE and not (cleaned.get("no_id_reason") or "").strip():
             self.add_error("no_id_reason", "证件类型为“无证件”时，请填写无证件原因。")
@@ -184,7 +202,10 @@ class StudentForm(IdentityMixin, forms.ModelForm):
             return
         birth = cleaned.get("birth_date")
         if value[0] in "JL" and birth and value[7:15] != f"{birth:%Y%m%d}":
-            self.add_error("student_no", f"学籍号中的出生日期（{value[7:11]}-{value[11:13]}-{value[13:15]}）与出生日期不一致。")
+            self.add_error(
+                "student_no",
+                f"学籍号中的出生日期（{value[7:11]}-{value[11:13]}-{value[13:15]}）与出生日期不一致。",
+            )
             return
         others = Student.objects.filter(student_no=value)
         if self.instance.pk:
@@ -232,7 +253,9 @@ class StaffForm(IdentityMixin, forms.ModelForm):
         if number is not None:
             cleaned["id_number"] = number
             self.check_unique_number(
-                number, cleaned.get("id_type"), "该证件号码的教职工已在册，同一人不能重复任职。如是调动，请修改原记录的学校。"
+                number,
+                cleaned.get("id_type"),
+                "该证件号码的教职工已在册，同一人不能重复任职。如是调动，请修改原记录的学校。",
             )
         return cleaned
 
@@ -246,8 +269,10 @@ class SchoolClassForm(forms.ModelForm):
         super().__init__(data, **kwargs)
         schools = schools_for(user, include=self.instance.school_id)
         self.fields["school"].queryset = schools
-        single = schools.values_list("pk", flat=True).first() if not scope_of(user).all_units else None
-        school_id = _bound_id(self, "school", self.instance.school_id or single)
+        own = None if scope_of(user).all_units else schools.values_list("pk", flat=True).first()
+        if own:
+            self.initial.setdefault("school", own)
+        school_id = _bound_id(self, "school", self.instance.school_id or own)
         self.fields["campus"].queryset = Campus.objects.filter(school_id=school_id)
         self.fields["head_teacher"].queryset = Staff.objects.for_user(user, VIEW).filter(
             Q(school_id=school_id, status="在职") | Q(pk=self.instance.head_teacher_id)
@@ -255,13 +280,18 @@ class SchoolClassForm(forms.ModelForm):
         self.fields["head_teacher"].help_text = "本校在职教职工；请先选择学校"
         self.fields["school"].widget.attrs.update(_hx_options("people:staff_options", "head_teacher"))
         if not self.instance.pk:
-            self.initial.setdefault("school_year", SchoolYear.objects.filter(is_current=True).values_list("pk", flat=True).first())
+            self.initial.setdefault(
+                "school_year", SchoolYear.objects.filter(is_current=True).values_list("pk", flat=True).first()
+            )
 
     def clean(self):
         cleaned = super().clean()
         school, grade = cleaned.get("school"), cleaned.get("grade")
         if school and grade is not None and school.grades and grade not in school.grades:
-            self.add_error("grade", f"{school}（{school.get_stage_display()}）不开设{dict(self.fields['grade'].choices)[grade]}。")
+            self.add_error(
+                "grade",
+                f"{school}（{school.get_stage_display()}）不开设{dict(self.fields['grade'].choices)[grade]}。",
+            )
         for name in ("campus", "head_teacher"):
             other = cleaned.get(name)
             if school and other and other.school_id != school.pk:
@@ -312,7 +342,9 @@ class TermForm(forms.ModelForm):
             self.add_error("end_date", "结束日期不能早于开学日期。")
         elif start < year.start_date or end > year.end_date:
             self.add_error(None, f"学期应在{year}之内（{year.start_date} 至 {year.end_date}）。")
-        overlapping = Term.objects.filter(start_date__lte=end, end_date__gte=start).exclude(pk=self.instance.pk)
+        overlapping = Term.objects.filter(start_date__lte=end, end_date__gte=start).exclude(
+            pk=self.instance.pk
+        )
         for term in overlapping[:1]:
             self.add_error(None, f"与{term}（{term.start_date} 至 {term.end_date}）日期重叠。")
         return cleaned
@@ -349,10 +381,16 @@ class StatusChangeForm(forms.Form):
     action = forms.ChoiceField(label="异动类型", choices=ACTIONS)
     date = forms.DateField(label="异动日期", widget=DATE)
     to_school = forms.ModelChoiceField(
-        label="转入学校", queryset=School.objects.none(), required=False, help_text="转学时填写；留空表示转往区外"
+        label="转入学校",
+        queryset=School.objects.none(),
+        required=False,
+        help_text="转学时填写；留空表示转往区外",
     )
     to_class = ClassChoiceField(
-        label="新班级", queryset=SchoolClass.objects.none(), required=False, help_text="调班、留级时必填；转学、复学时可选"
+        label="新班级",
+        queryset=SchoolClass.objects.none(),
+        required=False,
+        help_text="调班、留级时必填；转学、复学时可选",
     )
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
@@ -388,7 +426,11 @@ class StatusChangeForm(forms.Form):
             to_school = cleaned.get("to_school")
             if to_class and (not to_school or to_class.school_id != to_school.pk):
                 self.add_error("to_class", "新班级应属于转入学校。")
-        elif action in ("change_class", "repeat", "resume") and to_class and to_class.school_id != self.student.school_id:
+        elif (
+            action in ("change_class", "repeat", "resume")
+            and to_class
+            and to_class.school_id != self.student.school_id
+        ):
             self.add_error("to_class", f"{to_class.name}不是{self.student.school}的班级。")
         if action in ("death", "suspend") and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "请填写原因。")

@@ -8,7 +8,12 @@ ID number ...), never a query per row.
 
 from __future__ import annotations
 
+import datetime
+import operator
+import re
 import unicodedata
+
+from django.utils import timezone
 
 from edubureau.core import idcodes
 from edubureau.core.importing import (
@@ -56,9 +61,18 @@ def export_grade(grade: int):
     return grade if grade >= 1 else GRADE_LABELS[grade]
 
 
+_CLEAN_CODE = re.compile(r"[0-9A-Z]+")
+
+
 def plain_code(value: str) -> str:
     """An ID or student number as typed: full-width to ASCII, no spaces, upper case (x → X)."""
+    if _CLEAN_CODE.fullmatch(value):
+        return value
     return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+
+
+def school_year_choices() -> list[tuple[int, str]]:
+    return [(y.start_year, str(y) + ("（当前）" if y.is_current else "")) for y in SchoolYear.objects.order_by("-start_year")]
 
 
 def school_year_of(options: dict) -> SchoolYear:
@@ -111,14 +125,55 @@ def check_grades(table: Rows, schools: dict[int, tuple]) -> None:
                 table.error(i, "grade", f"{name}（{stage}）没有{grade_label(grade)}")
 
 
+# A fast path for the common case, a well-formed and valid 居民身份证号码 that agrees with the row:
+# about 1 µs instead of 10 (163k rows). Anything it does not vouch for goes to core.idcodes, which
+# stays the one definition of validity and gives the message.
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_ODD = frozenset("13579")
+
+
+class _Births(dict):
+    """"YYYYMMDD" -> the date, or None when no such day or after today (memoised: births repeat)."""
+
+    def __init__(self, today):
+        super().__init__()
+        self.today = today
+
+    def __missing__(self, text):
+        try:
+            born = datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            born = None
+        self[text] = born = born if born is not None and born <= self.today else None
+        return born
+
+
+def resident_id_agrees(number: str, born, gender, births: _Births) -> bool:
+    """True only if idcodes.validate_resident_id(number) == number and check_id_agrees passes."""
+    return (
+        _ID18.fullmatch(number) is not None
+        and number[:2] in idcodes.PROVINCE_CODES
+        and births[number[6:14]] is not None
+        and births[number[6:14]] == born
+        and (number[16] in _ODD) == (gender == Gender.MALE)
+        # zip stops after 17 weights; the byte of digit d is 48 + d and the weights sum to 100
+        and _CHECK[(sum(map(operator.mul, number.encode(), _WEIGHTS)) - 4800) % 11] == number[17]
+    )
+
+
 def check_ids(table: Rows, *, required: bool) -> None:
     """证件号码 by 证件类型: check digits, birth date and gender agree with the ID, the 无证件 rule."""
     kinds, numbers = table["id_type"], table["id_number"]
     births, genders = table["birth_date"], table["gender"]
     reasons = table.values.get("no_id_reason") if not required else None
+    births_by_text = _Births(timezone.localdate())
     for i, number in enumerate(numbers):
         kind = kinds[i]
         if kind is None or number is None:
+            continue
+        if kind == IdType.RESIDENT and resident_id_agrees(number, births[i], genders[i], births_by_text):
             continue
         if kind == IdType.NONE:
             if number:
@@ -233,9 +288,9 @@ class StudentImporter(PersonImporter):
         Column("户籍类型", "hukou_type", False, choice(HukouType.values), choices=tuple(HukouType.values)),
         Column("现住址", "address", False, text(200)),
         Column("随迁子女", "is_migrant", False, yes_no, default=False, choices=("是", "否"), help="是 或 否，空着为否。"),
-        Column("监护人姓名", "guardian.name", False, text(40), help="填写一位监护人；空着则不修改已有的监护人。"),
-        Column("监护人关系", "guardian.relation", False, text(10), choices=RELATIONS, help="如 父亲、母亲。"),
-        Column("监护人电话", "guardian.phone", False, phone),
+        Column("监护人姓名", "guardian__name", False, text(40), help="填写一位监护人；空着则不修改已有的监护人。"),
+        Column("监护人关系", "guardian__relation", False, text(10), choices=RELATIONS, help="如 父亲、母亲。"),
+        Column("监护人电话", "guardian__phone", False, phone),
         Column("学籍状态", "status", False, choice(StudentStatus.values), default=StudentStatus.STUDYING,
                choices=tuple(StudentStatus.values), help="空着为在读。"),
         Column("无证件原因", "no_id_reason", False, text(100), help="证件类型为“无证件”时必填。"),
@@ -247,6 +302,8 @@ class StudentImporter(PersonImporter):
     person_fields = ("name", "gender", "birth_date", "id_type", "id_number", "student_no", "ethnicity", "hukou_region",
                      "hukou_type", "address", "is_migrant", "no_id_reason")  # fmt: skip
     left_statuses = (StudentStatus.GRADUATED, StudentStatus.TRANSFERRED)
+    flags = (("create_classes", "自动创建不存在的班级"),)
+    school_years = staticmethod(school_year_choices)
 
     def __init__(self, scope, options=None):
         super().__init__(scope, options)
@@ -257,19 +314,17 @@ class StudentImporter(PersonImporter):
         self.enrollments: dict[int, int] = {}  # student pk -> pk of its Enrollment in the year
 
     def validate(self, table: Rows) -> None:
-        from django.utils import timezone
-
         check_birth_dates(table, timezone.localdate())
         check_ids(table, required=False)
         self.check_student_numbers(table)
         table.check_unique([(k, n) if n else None for k, n in zip(table["id_type"], table["id_number"], strict=True)],
                            "id_number", "证件号码")  # fmt: skip
         table.check_unique(table["student_no"], "student_no", "学籍号")
-        guardian = table.present("guardian.name") or table.present("guardian.relation") or table.present("guardian.phone")
+        guardian = table.present("guardian__name") or table.present("guardian__relation") or table.present("guardian__phone")
         if guardian:
-            for i, (name, relation) in enumerate(zip(table["guardian.name"], table["guardian.relation"], strict=True)):
+            for i, (name, relation) in enumerate(zip(table["guardian__name"], table["guardian__relation"], strict=True)):
                 if name and not relation:
-                    table.error(i, "guardian.relation", "填写了监护人姓名时须填写监护人关系")
+                    table.error(i, "guardian__relation", "填写了监护人姓名时须填写监护人关系")
         schools = resolve_schools(table, self.scope)
         check_grades(table, schools)
         self.resolve_classes(table, schools)
@@ -294,10 +349,10 @@ class StudentImporter(PersonImporter):
         self.fields = ["school_id", "status", *present]
         if self.year.is_current:  # Student.school_class is the class now; other years only get an Enrollment
             self.fields.append("school_class_id")
-        self.fields.append("enrollment.school_class_id")
-        table["enrollment.school_class_id"] = table["school_class_id"]
+        self.fields.append("enrollment__school_class_id")
+        table["enrollment__school_class_id"] = table["school_class_id"]
         if guardian:
-            self.fields += ["guardian.name", "guardian.relation", "guardian.phone"]
+            self.fields += ["guardian__name", "guardian__relation", "guardian__phone"]
 
         current_guardian = {}
         if guardian:
@@ -324,11 +379,11 @@ class StudentImporter(PersonImporter):
             moved = person["school_id"] != table["school_id"][i]
             if not status_given and not moved:
                 table["status"][i] = person["status"]  # a re-registration at a new school is 在读
-            values = {**person, "enrollment.school_class_id": enrolled.get(pk)}
+            values = {**person, "enrollment__school_class_id": enrolled.get(pk)}
             if guardian:
-                values.update(zip(("guardian.name", "guardian.relation", "guardian.phone"), current_guardian.get(pk, ("", "", "")), strict=True))  # fmt: skip
-                if not table["guardian.name"][i]:  # an empty guardian leaves the existing one alone
-                    for f in ("guardian.name", "guardian.relation", "guardian.phone"):
+                values.update(zip(("guardian__name", "guardian__relation", "guardian__phone"), current_guardian.get(pk, ("", "", "")), strict=True))  # fmt: skip
+                if not table["guardian__name"][i]:  # an empty guardian leaves the existing one alone
+                    for f in ("guardian__name", "guardian__relation", "guardian__phone"):
                         table[f][i] = values[f]
             self.existing[pk] = (pk, tuple(values[f] for f in self.fields))
 
@@ -339,7 +394,9 @@ class StudentImporter(PersonImporter):
                 if kinds[i] == IdType.NONE:
                     table.error(i, "student_no", "证件类型为“无证件”时须填写学籍号（J 或 L 开头）")
                 continue
-            id_number = numbers[i] if kinds[i] == IdType.RESIDENT and table.ok(i) and numbers[i] else None
+            if numbers[i] and number == "G" + numbers[i] and (kinds[i] != IdType.RESIDENT or table.has_error(i, "id_number")):
+                continue  # G + a wrong ID number: the ID number's own error says it
+            id_number = numbers[i] if kinds[i] == IdType.RESIDENT and numbers[i] and not table.has_error(i, "id_number") else None
             if id_number and number == "G" + id_number:
                 continue  # the usual case; the ID number itself is already checked
             try:
@@ -398,11 +455,11 @@ class StudentImporter(PersonImporter):
     def write_related(self, plan: Plan, new_ids: list[int]) -> None:
         """Each student's Enrollment in the year, and the guardian of the file's guardian columns."""
         at = {f: plan.fields.index(f) for f in plan.fields}
-        school, klass = at["school_id"], at["enrollment.school_class_id"]
+        school, klass = at["school_id"], at["enrollment__school_class_id"]
         new_enrollments = [(pk, self.year.pk, row[school], row[klass]) for pk, (_, row) in zip(new_ids, plan.new, strict=True)]
         changed_enrollments = []
         for _, pk, row, before, _ in plan.changed:
-            if "school_id" in before or "enrollment.school_class_id" in before:
+            if "school_id" in before or "enrollment__school_class_id" in before:
                 if pk in self.enrollments:
                     changed_enrollments.append((row[school], row[klass], self.enrollments[pk]))
                 else:
@@ -410,13 +467,13 @@ class StudentImporter(PersonImporter):
         insert_rows(Enrollment, ["id", "student_id", "school_year_id", "school_id", "school_class_id"],
                     [(e, *r) for e, r in zip(allocate_ids(Enrollment, len(new_enrollments)), new_enrollments, strict=True)])  # fmt: skip
         update_rows(Enrollment, ["school_id", "school_class_id"], changed_enrollments)
-        if "guardian.name" not in at:
+        if "guardian__name" not in at:
             return
-        g = [at["guardian.name"], at["guardian.relation"], at["guardian.phone"]]
+        g = [at["guardian__name"], at["guardian__relation"], at["guardian__phone"]]
         new_guardians = [(pk, *(row[p] for p in g)) for pk, (_, row) in zip(new_ids, plan.new, strict=True) if row[g[0]]]
         changed_guardians = []
         for _, pk, row, before, _ in plan.changed:
-            if row[g[0]] and any(f"guardian.{f}" in before for f in ("name", "relation", "phone")):
+            if row[g[0]] and any(f"guardian__{f}" in before for f in ("name", "relation", "phone")):
                 if pk in self.guardians:
                     changed_guardians.append((*(row[p] for p in g), self.guardians[pk]))
                 else:
@@ -500,8 +557,6 @@ class StaffImporter(PersonImporter):
     left_statuses = (StaffStatus.LEFT, StaffStatus.TRANSFERRED, StaffStatus.RETIRED)
 
     def validate(self, table: Rows) -> None:
-        from django.utils import timezone
-
         check_birth_dates(table, timezone.localdate())
         check_ids(table, required=True)
         self.check_lists(table)
@@ -570,6 +625,7 @@ class ClassImporter(Importer):
         Column("教室容量", "capacity", False, integer(1, 200), default=None, help="教室可容纳的学生数，如 45。"),
     )
     notes = ("唯一标识：学校标识码 + 年级 + 班号（导入时选择的学年）。",)
+    school_years = staticmethod(school_year_choices)
 
     def __init__(self, scope, options=None):
         super().__init__(scope, options)

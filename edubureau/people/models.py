@@ -148,12 +148,12 @@ class SchoolClass(models.Model):
     def __str__(self):
         return f"{self.school.short_name or self.school.name} {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("people:class_detail", args=[self.pk])
+
     @property
     def name(self):
         return f"{grade_label(self.grade)}（{self.class_no}）班"
-
-    def get_absolute_url(self):
-        return reverse("people:class_detail", args=[self.pk])
 
 
 class IdType(models.TextChoices):
@@ -212,7 +212,10 @@ class Student(models.Model):
         ordering = ["school__code", "school_class__grade", "school_class__class_no", "name"]
         indexes = [
             models.Index(fields=["school", "status"], name="student_school_status_idx"),
-            models.Index(fields=["name"], name="student_name_idx"),
+            # Class sizes (在读 per class) on the class list and the home page read only this index.
+            models.Index(fields=["school_class", "status"], name="student_class_status_idx"),
+            # Name lookups, and the duplicate check (same name, birth date and gender).
+            models.Index(fields=["name", "birth_date", "gender"], name="student_person_idx"),
             # The list search looks numbers up by equality or prefix; the pattern opclass lets
             # PostgreSQL use the index for LIKE 'x%' too (other databases ignore opclasses).
             models.Index(fields=["id_number"], name="student_id_number_idx", opclasses=["varchar_pattern_ops"]),
@@ -400,6 +403,7 @@ class Staff(models.Model):
         indexes = [
             models.Index(fields=["school", "status"], name="staff_school_status_idx"),
             models.Index(fields=["id_number"], name="staff_id_number_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name", "birth_date", "gender"], name="staff_person_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from edubureau.core import changelog, idcodes
@@ -23,9 +25,17 @@ from edubureau.core.models import ChangeAction, ChangeRecord
 from edubureau.org.models import School, SchoolStatus
 
 from .models import (
-    Enrollment, Guardian, IdType, Posting, SchoolClass, SchoolYear, Staff, StatusChange, Student,
+    Enrollment,
+    Guardian,
+    IdType,
+    Posting,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    StatusChange,
+    Student,
     StudentStatus,
-)  # fmt: skip
+)
 
 Kind = StatusChange.Kind
 BATCH = 1000
@@ -52,7 +62,9 @@ def _place(student: Student, school_class: SchoolClass | None) -> None:
         return
     enrollment = Enrollment.objects.filter(student=student, school_year=year).first()
     if enrollment is None:
-        enrollment = Enrollment(student=student, school_year=year, school=student.school, school_class=school_class)
+        enrollment = Enrollment(
+            student=student, school_year=year, school=student.school, school_class=school_class
+        )
         enrollment.save()
         changelog.log_create(enrollment)
         return
@@ -65,7 +77,9 @@ def _place(student: Student, school_class: SchoolClass | None) -> None:
 def _need_status(student, *allowed):
     if student.status not in allowed:
         wanted = "或".join(str(StudentStatus(s).label) for s in allowed)
-        raise ValidationError(f"{student.name}的学籍状态为“{student.get_status_display()}”，只有{wanted}的学生可以办理。")
+        raise ValidationError(
+            f"{student.name}的学籍状态为“{student.get_status_display()}”，只有{wanted}的学生可以办理。"
+        )
 
 
 def _need_class_of(school_class, school):
@@ -160,7 +174,9 @@ def repeat_grade(student: Student, to_class: SchoolClass, date=None, reason: str
     _need_class_of(to_class, student.school)
     old = student.school_class
     if old is not None and to_class.grade > old.grade:
-        raise ValidationError(f"留级后的年级（{to_class.get_grade_display()}）不能高于原年级（{old.get_grade_display()}）。")
+        raise ValidationError(
+            f"留级后的年级（{to_class.get_grade_display()}）不能高于原年级（{old.get_grade_display()}）。"
+        )
     return _move_class(student, to_class, Kind.REPEAT, date, reason)
 
 
@@ -187,7 +203,9 @@ def suspend_student(student: Student, date=None, reason: str = "") -> Student:
 
 
 @transaction.atomic
-def resume_student(student: Student, date=None, reason: str = "", to_class: SchoolClass | None = None) -> Student:
+def resume_student(
+    student: Student, date=None, reason: str = "", to_class: SchoolClass | None = None
+) -> Student:
     """复学, into to_class (often the next year's class) or, without one, the class kept at 休学."""
     student = _locked(student)
     _need_status(student, StudentStatus.SUSPENDED)
@@ -258,38 +276,88 @@ def normalise_id(number: str) -> str:
 @dataclass
 class DuplicateGroup:
     reason: str
-    members: list = field(default_factory=list)
-
-    @property
-    def ids(self):
-        return [m.pk for m in self.members]
+    ids: list
+    members: list = field(default_factory=list)  # the objects, once loaded
 
 
-def _duplicate_groups(queryset, related):
-    by_person, by_id = defaultdict(list), defaultdict(list)
-    for pk, name, birth, gender, number in queryset.values_list("pk", "name", "birth_date", "gender", "id_number").order_by():
-        by_person[(normalise_name(name), birth, gender)].append(pk)
+_NAME_NOISE = " \u3000•・．.。‧∙⋅"  # spaces and middle dots other than the standard “·”
+_FIELDS = ("pk", "name", "birth_date", "gender", "id_number")
+
+
+def _in_chunks(queryset, field, values, size=500):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield from queryset.filter(**{f"{field}__in": values[start : start + size]}).values_list(*_FIELDS)
+
+
+def _candidates(qs) -> set:
+    """Rows that may have a twin, found by the database (the indexes on name + birth date +
+    gender and on the ID number answer these), so the district's 160k rows are never all loaded."""
+    model = qs.model
+    twin = model.objects.filter(
+        name=OuterRef("name"), birth_date=OuterRef("birth_date"), gender=OuterRef("gender")
+    )
+    rows = set(qs.filter(Exists(twin.exclude(pk=OuterRef("pk")))).values_list(*_FIELDS))
+    # A name typed with spaces or another kind of dot, and the rows it may equal once normalised.
+    noise = Q()
+    for char in _NAME_NOISE:
+        noise |= Q(name__contains=char)
+    noisy = set(qs.filter(noise).values_list(*_FIELDS))
+    rows |= noisy | set(_in_chunks(qs, "name", {normalise_name(r[1]) for r in noisy}))
+    # One ID number under several id types, and old 15-digit numbers with their 18-digit form.
+    shared = (
+        qs.exclude(id_number="")
+        .values("id_number")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("id_number")
+    )
+    rows |= set(qs.filter(id_number__in=Subquery(shared)).values_list(*_FIELDS))
+    old = set(qs.annotate(length=Length("id_number")).filter(length=15).values_list(*_FIELDS))
+    rows |= old | set(_in_chunks(qs, "id_number", {normalise_id(r[4]) for r in old}))
+    return rows
+
+
+def duplicate_id_groups(queryset) -> list[DuplicateGroup]:
+    """Groups of ids of rows (students or staff) that are probably one person, without loading
+    the rows themselves."""
+    by_person, by_id = defaultdict(set), defaultdict(set)
+    for pk, name, birth, gender, number in _candidates(queryset.order_by()):
+        by_person[(normalise_name(name), birth, gender)].add(pk)
         if number:
-            by_id[normalise_id(number)].append(pk)
+            by_id[normalise_id(number)].add(pk)
     found = {}  # frozenset of ids -> reasons
     for reason, groups in (("证件号码相同", by_id), ("姓名、出生日期、性别相同", by_person)):
         for ids in groups.values():
             if len(ids) > 1:
                 found.setdefault(frozenset(ids), []).append(reason)
-    objects = queryset.model.objects.select_related(*related).in_bulk({pk for ids in found for pk in ids})
-    groups = [DuplicateGroup("；".join(reasons), sorted((objects[pk] for pk in ids), key=lambda o: o.pk))
-              for ids, reasons in found.items()]  # fmt: skip
-    return sorted(groups, key=lambda g: g.members[0].pk)
+    return sorted(
+        (DuplicateGroup("；".join(reasons), sorted(ids)) for ids, reasons in found.items()),
+        key=lambda g: g.ids,
+    )
+
+
+def load_members(groups, model, related=()):
+    """Fill in the members of `groups` (one query for all of them)."""
+    objects = model.objects.select_related(*related).in_bulk({pk for g in groups for pk in g.ids})
+    for group in groups:
+        group.members = [objects[pk] for pk in group.ids if pk in objects]
+    return groups
+
+
+STUDENT_RELATED, STAFF_RELATED = ("school", "school_class"), ("school",)
 
 
 def find_duplicate_students(queryset=None) -> list[DuplicateGroup]:
     """Groups of students that are probably one person: the same ID number (across id types,
     15 vs 18 digits), or the same normalised name, birth date and gender."""
-    return _duplicate_groups(Student.objects.all() if queryset is None else queryset, ("school", "school_class"))
+    groups = duplicate_id_groups(Student.objects.all() if queryset is None else queryset)
+    return load_members(groups, Student, STUDENT_RELATED)
 
 
 def find_duplicate_staff(queryset=None) -> list[DuplicateGroup]:
-    return _duplicate_groups(Staff.objects.all() if queryset is None else queryset, ("school",))
+    groups = duplicate_id_groups(Staff.objects.all() if queryset is None else queryset)
+    return load_members(groups, Staff, STAFF_RELATED)
 
 
 # ---------------------------------------------------------------- merges

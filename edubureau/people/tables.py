@@ -5,7 +5,7 @@ from edubureau.core.tables import Column
 
 CLASS_COLUMNS = (
     Column("school.name", "学校", sort="school__code"),
-    Column("school_year", "学年", sort="school_year__start_year"),
+    Column("school_year.__str__", "学年", sort="school_year__start_year"),
     Column("name", "班级", sort="grade", link=True),
     Column("class_no", "班号", sort="class_no"),
     Column("head_teacher.name", "班主任"),
@@ -17,7 +17,6 @@ STUDENT_COLUMNS = (
     Column("name", "姓名", sort="name", link=True),
     Column("gender", "性别", sort="gender"),
     Column("birth_date", "出生日期", sort="birth_date"),
-    Column("id_type", "证件类型"),
     Column("id_number", "证件号码", mask="id_number"),
     Column("student_no", "学籍号", mask="id_number"),
     Column("school.name", "学校", sort="school__code"),
@@ -29,9 +28,11 @@ STUDENT_COLUMNS = (
 
 # The export carries the whole record (still masked unless the user may unmask).
 STUDENT_EXPORT_COLUMNS = (
-    *STUDENT_COLUMNS[:6],
+    *STUDENT_COLUMNS[:3],
+    Column("id_type", "证件类型"),
+    *STUDENT_COLUMNS[3:5],
     Column("school.code", "学校标识码"),
-    *STUDENT_COLUMNS[6:],
+    *STUDENT_COLUMNS[5:],
     Column("no_id_reason", "无证件原因"),
     Column("ethnicity", "民族"),
     Column("hukou_region", "户籍地区划代码"),

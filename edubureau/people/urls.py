@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .tables import STAFF_EXPORT_COLUMNS, STUDENT_EXPORT_COLUMNS
 
 app_name = "people"
 urlpatterns = [
@@ -11,8 +12,11 @@ urlpatterns = [
     path("classes/<int:pk>/", views.ClassDetailView.as_view(), name="class_detail"),
     path("classes/<int:pk>/edit/", views.ClassEditView.as_view(), name="class_edit"),
     path("students/", views.StudentListView.as_view(), name="student_list"),
-    path("students/export/", views.StudentListView.as_view(export=True, columns=views.STUDENT_EXPORT_COLUMNS),
-         name="student_export"),  # fmt: skip
+    path(
+        "students/export/",
+        views.StudentListView.as_view(export=True, columns=STUDENT_EXPORT_COLUMNS),
+        name="student_export",
+    ),
     path("students/add/", views.StudentEditView.as_view(), name="student_add"),
     path("students/duplicates/", views.DuplicateView.as_view(), name="duplicates"),
     path("students/<int:pk>/", views.StudentDetailView.as_view(), name="student_detail"),
@@ -20,8 +24,11 @@ urlpatterns = [
     path("students/<int:pk>/delete/", views.StudentDeleteView.as_view(), name="student_delete"),
     path("students/<int:pk>/status/", views.StudentStatusView.as_view(), name="student_status"),
     path("staff/", views.StaffListView.as_view(), name="staff_list"),
-    path("staff/export/", views.StaffListView.as_view(export=True, columns=views.STAFF_EXPORT_COLUMNS),
-         name="staff_export"),  # fmt: skip
+    path(
+        "staff/export/",
+        views.StaffListView.as_view(export=True, columns=STAFF_EXPORT_COLUMNS),
+        name="staff_export",
+    ),
     path("staff/add/", views.StaffEditView.as_view(), name="staff_add"),
     path("staff/options/", views.staff_options, name="staff_options"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),

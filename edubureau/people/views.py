@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,25 +14,44 @@ from django.views import View
 
 from edubureau.core import changelog, idcodes
 from edubureau.core.masking import mask
-from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
 from edubureau.core.models import AccessRecord
+from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
 from edubureau.core.views import (
-    ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin, log_access,
-)  # fmt: skip
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    log_access,
+)
 
 from . import calendar, services
 from .filtersets import (
-    CalendarDayFilterSet, SchoolClassFilterSet, SchoolYearFilterSet, StaffFilterSet, StudentFilterSet,
-)  # fmt: skip
+    CalendarDayFilterSet,
+    SchoolClassFilterSet,
+    SchoolYearFilterSet,
+    StaffFilterSet,
+    StudentFilterSet,
+)
 from .forms import (
-    CalendarDayForm, MergeForm, SchoolClassForm, SchoolYearForm, StaffForm, StatusChangeForm, StudentForm, TermForm,
+    CalendarDayForm,
+    MergeForm,
+    SchoolClassForm,
+    SchoolYearForm,
+    StaffForm,
+    StatusChangeForm,
+    StudentForm,
+    TermForm,
     class_choices,
-)  # fmt: skip
+)
 from .models import CalendarDay, SchoolClass, SchoolYear, Staff, StaffStatus, Student, StudentStatus, Term
 from .tables import (
-    CALENDAR_DAY_COLUMNS, CLASS_COLUMNS, SCHOOL_YEAR_COLUMNS, STAFF_COLUMNS, STAFF_EXPORT_COLUMNS, STUDENT_COLUMNS,
-    STUDENT_EXPORT_COLUMNS,
-)  # fmt: skip
+    CALENDAR_DAY_COLUMNS,
+    CLASS_COLUMNS,
+    SCHOOL_YEAR_COLUMNS,
+    STAFF_COLUMNS,
+    STUDENT_COLUMNS,
+)
 
 DUPLICATE_MESSAGE = "保存失败：证件号码或学籍号与已有记录重复（可能刚被他人登记）。请核对后重试。"
 
@@ -91,13 +112,16 @@ class ClassListView(ObjectListView):
     import_url_name = "core:import_new_classes"
 
     def get_queryset(self, action=None):
-        # An aggregate query drops Meta.ordering, so the order is given again.
-        return (
-            super()
-            .get_queryset(action)
-            .annotate(n_students=Count("students", filter=Q(students__status=StudentStatus.STUDYING)))
-            .order_by("school__code", "-school_year__start_year", "grade", "class_no")
+        # A correlated subquery, not a GROUP BY over the join: the database counts the students of
+        # the page's 50 classes, not of every class in the district.
+        studying = (
+            Student.objects.filter(school_class=OuterRef("pk"), status=StudentStatus.STUDYING)
+            .order_by()
+            .values("school_class")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        return super().get_queryset(action).annotate(n_students=Coalesce(Subquery(studying), 0))
 
 
 class ClassDetailView(ObjectDetailView):
@@ -169,7 +193,7 @@ class StudentDetailView(ObjectDetailView):
             "changes": obj.changes.select_related("from_school", "to_school", "from_class", "to_class"),
             "status_form": StatusChangeForm(student=obj, user=user) if may_change and open_status else None,
             "may_change": may_change,
-            "may_delete": Student.objects.for_user(user, "delete").filter(pk=obj.pk).exists(),
+            "may_delete": Student.objects.for_user(user, DELETE).filter(pk=obj.pk).exists(),
         }
 
 
@@ -236,7 +260,9 @@ class StudentStatusView(ScopedMixin, View):
         if Student.objects.for_user(request.user).filter(pk=student.pk).exists():
             messages.success(request, f"已办理{label}：{student.name}")
             return redirect(student.get_absolute_url())
-        messages.success(request, f"已办理{label}：{student.name}已转入{student.school}，不再在您的管理范围内。")
+        messages.success(
+            request, f"已办理{label}：{student.name}已转入{student.school}，不再在您的管理范围内。"
+        )
         return redirect("people:student_list")
 
     def render_form(self, student, form):
@@ -278,7 +304,9 @@ class StaffDetailView(ObjectDetailView):
         return {
             "fields": _masked_fields(obj, self.FIELDS, unmasked),
             "postings": obj.postings.select_related("to_school"),
-            "head_of": obj.head_of.select_related("school", "school_year").order_by("-school_year__start_year"),
+            "head_of": obj.head_of.select_related("school", "school_year").order_by(
+                "-school_year__start_year"
+            ),
         }
 
 
@@ -351,8 +379,9 @@ class TermEditView(DistrictWideMixin, PeopleEditView):
 
     def get_object(self, pk, action=None):
         obj = super().get_object(pk)
-        if pk is None and self.request.GET.get("school_year"):
-            obj.school_year = SchoolYear.objects.filter(pk=self.request.GET["school_year"]).first()
+        wanted = self.request.GET.get("school_year", "")
+        if pk is None and wanted.isdigit():
+            obj.school_year = SchoolYear.objects.filter(pk=wanted).first()
         return obj
 
 
@@ -375,9 +404,9 @@ class DuplicateView(LoginRequiredMixin, View):
     """重复数据: candidates from people.services, merged with one button. District-level users only."""
 
     template_name = "people/duplicates.html"
-    KINDS = {"students": (Student, services.find_duplicate_students, services.merge_students),
-             "staff": (Staff, services.find_duplicate_staff, services.merge_staff)}  # fmt: skip
-    MAX_GROUPS = 200
+    KINDS = {"students": (Student, services.STUDENT_RELATED, services.merge_students),
+             "staff": (Staff, services.STAFF_RELATED, services.merge_staff)}  # fmt: skip
+    PER_PAGE = 20
 
     def allowed(self, kind):
         scope = scope_of(self.request.user)
@@ -387,21 +416,24 @@ class DuplicateView(LoginRequiredMixin, View):
         kinds = [k for k in self.KINDS if self.allowed(k)]
         if not kinds:
             raise PermissionDenied("只有教育局层面有学生或教职工修改权限的用户可以处理重复数据。")
+        kind = request.GET.get("kind") if request.GET.get("kind") in kinds else kinds[0]
+        model, related, _merge = self.KINDS[kind]
         unmasked = request.GET.get("unmask") == "1" and scope_of(request.user).can_unmask
-        sections = []
-        for kind in kinds:
-            model, find, _merge = self.KINDS[kind]
-            groups = find(model.objects.for_user(request.user, CHANGE))
-            rows = [
-                (g, [(m, mask(m.id_number, "id_number", unmasked)) for m in g.members], ",".join(map(str, g.ids)))
-                for g in groups[: self.MAX_GROUPS]
-            ]
-            sections.append({"kind": kind, "label": model._meta.verbose_name, "groups": rows, "total": len(groups)})
+        candidates = services.duplicate_id_groups(model.objects.for_user(request.user, CHANGE))
+        page = Paginator(candidates, self.PER_PAGE).get_page(request.GET.get("page"))
+        services.load_members(page.object_list, model, related)  # only this page's rows
+        groups = [
+            (g, [(m, mask(m.id_number, "id_number", unmasked)) for m in g.members], ",".join(map(str, g.ids)))
+            for g in page
+        ]
         if unmasked:
-            log_access(request, AccessRecord.Kind.UNMASK, "重复数据", sum(len(s["groups"]) for s in sections), True)
+            log_access(
+                request, AccessRecord.Kind.UNMASK, f"重复数据：{model._meta.verbose_name}", len(groups), True
+            )
         context = {
-            "title": "重复数据", "sections": sections, "breadcrumbs": [("重复数据", None)],
-            "can_unmask": scope_of(request.user).can_unmask, "unmasked": unmasked,
+            "title": "重复数据", "kind": kind, "groups": groups, "page_obj": page,
+            "tabs": [(k, self.KINDS[k][0]._meta.verbose_name) for k in kinds],
+            "breadcrumbs": [("重复数据", None)], "can_unmask": scope_of(request.user).can_unmask, "unmasked": unmasked,
         }  # fmt: skip
         return render(request, self.template_name, context)
 
@@ -414,8 +446,10 @@ class DuplicateView(LoginRequiredMixin, View):
         kind = form.cleaned_data["kind"]
         if not self.allowed(kind):
             raise PermissionDenied("您没有合并该数据的权限。")
-        model, _find, merge = self.KINDS[kind]
-        rows = model.objects.for_user(request.user, CHANGE).in_bulk([form.cleaned_data["keep"], *form.cleaned_data["remove"]])
+        model, _related, merge = self.KINDS[kind]
+        rows = model.objects.for_user(request.user, CHANGE).in_bulk(
+            [form.cleaned_data["keep"], *form.cleaned_data["remove"]]
+        )
         if len(rows) != 1 + len(form.cleaned_data["remove"]):
             raise Http404("记录不存在或已被合并。")
         keep = rows[form.cleaned_data["keep"]]
@@ -425,8 +459,10 @@ class DuplicateView(LoginRequiredMixin, View):
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
             return redirect("people:duplicates")
-        messages.success(request, f"已合并 {len(form.cleaned_data['remove'])} 条重复记录到“{keep}”（编号 {keep.pk}）。")
-        return redirect("people:duplicates")
+        messages.success(
+            request, f"已合并 {len(form.cleaned_data['remove'])} 条重复记录到“{keep}”（编号 {keep.pk}）。"
+        )
+        return redirect(reverse("people:duplicates") + f"?kind={kind}")
 
 
 # ---------------------------------------------------------------- HTMX option lists
@@ -455,5 +491,9 @@ def staff_options(request):
     if not request.user.is_authenticated:
         raise PermissionDenied
     school_id = _school_param(request)
-    staff = Staff.objects.for_user(request.user).filter(school_id=school_id, status=StaffStatus.ACTIVE) if school_id else []
+    staff = (
+        Staff.objects.for_user(request.user).filter(school_id=school_id, status=StaffStatus.ACTIVE)
+        if school_id
+        else []
+    )
     return render(request, "people/includes/options.html", {"options": [(s.pk, s.name) for s in staff]})

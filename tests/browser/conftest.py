@@ -62,3 +62,48 @@ def log_in(page):
         return page
 
     return _log_in
+
+
+# ---------------------------------------------------------------- data and helpers shared by the browser tests
+
+HAN = "\u4e00-\u9fff"
+
+
+class Demo:
+    """The small demo district (6 schools, ~290 students) and its logins: `edubureau demo --scale small`."""
+
+    def __init__(self):
+        from django.conf import settings
+
+        from edubureau.accounts.models import User
+
+        self.password = settings.DEMO_PASSWORD
+        self.school_a = User.objects.get(username="xiaoxue_admin").org  # the primary school, two classes
+        self.school_b = User.objects.get(username="chuzhong_admin").org  # the junior middle school
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from django.core.management import call_command
+
+    call_command("demo", scale="small", seed=1, verbosity=0)
+    return Demo()
+
+
+def table_rows(page, selector="#object-table tbody tr"):
+    """The cells of the list table as a list of {header: text}; the empty-table row gives []."""
+    headers = [h.strip() for h in page.locator("#object-table thead th").all_inner_texts()]
+    headers = [h.rstrip("▲▼").strip() for h in headers]
+    rows = []
+    for cells in page.locator(selector).evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"):
+        if len(cells) == len(headers):
+            rows.append(dict(zip(headers, cells, strict=True)))
+    return rows
+
+
+def total_shown(page):
+    """The number in the "N in total" line under a list."""
+    import re
+
+    text = page.locator(".card-footer p").first.inner_text()
+    return int(re.search(r"\d[\d,]*", text).group().replace(",", ""))

@@ -15,5 +15,8 @@ def _installed_navigation(monkeypatch):
             return False
         return True
 
-    nav = [(section, [e for e in entries if resolves(e[1])]) for section, entries in context_processors.NAVIGATION]
+    nav = [
+        (section, [e for e in entries if resolves(e[1])])
+        for section, entries in context_processors.NAVIGATION
+    ]
     monkeypatch.setattr(context_processors, "NAVIGATION", nav)

@@ -62,7 +62,9 @@ def test_it_creates_shows_once_regenerates_and_revokes_my_api_token(login, schoo
     assert response.status_code == 302
     assert not Token.objects.filter(user=school_a_clerk).exists()
     afters = list(
-        ChangeRecord.objects.filter(object_id=str(school_a_clerk.pk)).order_by("id").values_list("after", flat=True)
+        ChangeRecord.objects.filter(object_id=str(school_a_clerk.pk))
+        .order_by("id")
+        .values_list("after", flat=True)
     )
     assert afters == [{"api_token": "新令牌"}, {"api_token": "新令牌"}, {"api_token": "已撤销"}]
     assert not any(token.key in str(a) or new.key in str(a) for a in afters)

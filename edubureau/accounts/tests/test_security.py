@@ -19,7 +19,9 @@ def log_in(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
-def test_it_locks_an_account_after_five_bad_passwords_until_the_cool_off_ends(client, settings, school_a_clerk):
+def test_it_locks_an_account_after_five_bad_passwords_until_the_cool_off_ends(
+    client, settings, school_a_clerk
+):
     settings.AXES_ENABLED = True
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -54,7 +56,9 @@ def test_it_refuses_posts_without_a_csrf_token(school_a_clerk):
 
     page = client.get(reverse("login"))
     token = page.context["csrf_token"]
-    response = client.post(reverse("login"), {"username": "a_clerk", "password": PASSWORD, "csrfmiddlewaretoken": str(token)})
+    response = client.post(
+        reverse("login"), {"username": "a_clerk", "password": PASSWORD, "csrfmiddlewaretoken": str(token)}
+    )
     assert response.status_code == 302
 
     assert client.post(reverse("accounts:my_token"), {"action": "create"}).status_code == 403
@@ -103,6 +107,8 @@ def test_it_reports_debug_and_missing_https_in_the_deploy_check(settings):
     settings.DEBUG = False
     settings.HTTPS = False
     with pytest.raises(SystemCheckError) as error:
-        call_command("check", "--deploy", "--fail-level", "WARNING", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "check", "--deploy", "--fail-level", "WARNING", stdout=io.StringIO(), stderr=io.StringIO()
+        )
     assert "edubureau.W002" in str(error.value) and "未启用 HTTPS" in str(error.value)
     assert "edubureau.E001" not in str(error.value)

@@ -27,7 +27,17 @@ def run(*args):
 
 def test_it_adds_a_school_user_by_chinese_role_and_school_code(stdin, school_a):
     stdin(GOOD)
-    out = run("add", "wang", "--role", "学校管理员", "--org", school_a.code, "--display-name", "王校长", "--password-stdin")
+    out = run(
+        "add",
+        "wang",
+        "--role",
+        "学校管理员",
+        "--org",
+        school_a.code,
+        "--display-name",
+        "王校长",
+        "--password-stdin",
+    )
     user = User.objects.get(username="wang")
     assert (user.role, user.org, user.display_name) == (Role.SCHOOL_ADMIN, school_a, "王校长")
     assert user.can_unmask and user.can_export and user.check_password(GOOD)
@@ -79,7 +89,8 @@ def test_it_explains_unknown_roles_units_and_departments_in_chinese(stdin, schoo
 
 
 @pytest.mark.parametrize(
-    ("password", "message"), [("short1A!", "密码太短"), ("onlylowercaseletters", "至少三类"), ("", "密码不能为空")]
+    ("password", "message"),
+    [("short1A!", "密码太短"), ("onlylowercaseletters", "至少三类"), ("", "密码不能为空")],
 )
 def test_it_refuses_weak_passwords(stdin, db, password, message):
     stdin(password)
@@ -113,7 +124,9 @@ def test_it_lists_users(actors):
     out = run("list")
     lines = out.splitlines()
     assert len(lines) == len(actors)
-    assert any(line.startswith("a_clerk\t") and "学校填报员" in line and "闵行区实验小学" in line for line in lines)
+    assert any(
+        line.startswith("a_clerk\t") and "学校填报员" in line and "闵行区实验小学" in line for line in lines
+    )
 
 
 def test_it_prints_a_new_token_each_time(school_a_clerk):

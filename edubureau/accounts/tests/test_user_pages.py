@@ -80,7 +80,9 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, admin_user):
 
 
 def test_it_adds_a_school_user_by_school_code_with_the_role_defaults(login, admin_user, school_a):
-    response = login(admin_user).post(reverse("accounts:user_add"), form_data(role=Role.SCHOOL_ADMIN, org=school_a.code))
+    response = login(admin_user).post(
+        reverse("accounts:user_add"), form_data(role=Role.SCHOOL_ADMIN, org=school_a.code)
+    )
     user = User.objects.get(username="zhang")
     assert response.status_code == 302 and response.url == user.get_absolute_url()
     assert (user.role, user.org, user.department) == (Role.SCHOOL_ADMIN, school_a, None)
@@ -105,7 +107,9 @@ def test_it_says_in_chinese_what_is_missing_or_unknown(login, admin_user, school
     client = login(admin_user)
     response = client.post(reverse("accounts:user_add"), form_data(role=Role.SCHOOL_CLERK, org=""))
     assert "学校用户必须指定所属单位" in response.text
-    response = client.post(reverse("accounts:user_add"), form_data(role=Role.SCHOOL_CLERK, org="不存在的学校"))
+    response = client.post(
+        reverse("accounts:user_add"), form_data(role=Role.SCHOOL_CLERK, org="不存在的学校")
+    )
     assert "未找到学校“不存在的学校”" in response.text
     response = client.post(reverse("accounts:user_add"), form_data(role=Role.DEPARTMENT))
     assert "科室人员必须指定所属科室" in response.text
@@ -131,19 +135,34 @@ def test_it_refuses_weak_passwords_when_adding_a_user(login, admin_user, usernam
 
 
 def test_it_refuses_two_different_passwords(login, admin_user):
-    response = login(admin_user).post(reverse("accounts:user_add"), form_data(role=Role.LEADER, password2="Other-pass2026"))
+    response = login(admin_user).post(
+        reverse("accounts:user_add"), form_data(role=Role.LEADER, password2="Other-pass2026")
+    )
     assert "两次输入的密码不一致" in response.text
 
 
 def test_it_applies_the_new_role_defaults_when_the_role_changes(login, admin_user, school_a_clerk):
     assert not school_a_clerk.can_unmask
     url = reverse("accounts:user_edit", args=[school_a_clerk.pk])
-    data = form_data(username="a_clerk", role=Role.SCHOOL_ADMIN, org=school_a_clerk.org.code, password1=None, password2=None)
+    data = form_data(
+        username="a_clerk",
+        role=Role.SCHOOL_ADMIN,
+        org=school_a_clerk.org.code,
+        password1=None,
+        password2=None,
+    )
     assert login(admin_user).post(url, data).status_code == 302
     school_a_clerk.refresh_from_db()
-    assert school_a_clerk.role == Role.SCHOOL_ADMIN and school_a_clerk.can_unmask and school_a_clerk.can_export
+    assert (
+        school_a_clerk.role == Role.SCHOOL_ADMIN and school_a_clerk.can_unmask and school_a_clerk.can_export
+    )
     record = records_of(school_a_clerk).get()
-    assert record.before == {"role": Role.SCHOOL_CLERK, "can_unmask": False, "can_export": False, "display_name": "a_clerk"}
+    assert record.before == {
+        "role": Role.SCHOOL_CLERK,
+        "can_unmask": False,
+        "can_export": False,
+        "display_name": "a_clerk",
+    }
     assert record.after["role"] == Role.SCHOOL_ADMIN
 
 
@@ -157,7 +176,9 @@ def test_it_shows_an_overridden_permission_as_overridden_on_the_edit_form(login,
 
 def test_it_moves_a_user_to_a_bureau_role_and_drops_the_school(login, admin_user, school_a_admin):
     url = reverse("accounts:user_edit", args=[school_a_admin.pk])
-    data = form_data(username="a_admin", role=Role.LEADER, org=school_a_admin.org.code, password1=None, password2=None)
+    data = form_data(
+        username="a_admin", role=Role.LEADER, org=school_a_admin.org.code, password1=None, password2=None
+    )
     login(admin_user).post(url, data)
     school_a_admin.refresh_from_db()
     assert school_a_admin.role == Role.LEADER and school_a_admin.org is None
@@ -212,7 +233,9 @@ def test_it_shows_a_user_with_the_phone_masked(login, admin_user, school_a):
     user = make_user("phoned", Role.SCHOOL_CLERK, org=school_a, phone="13812345678")
     client = login(admin_user)
     response = client.get(reverse("accounts:user_detail", args=[user.pk]))
-    assert response.status_code == 200 and "138****5678" in response.text and "13812345678" not in response.text
+    assert (
+        response.status_code == 200 and "138****5678" in response.text and "13812345678" not in response.text
+    )
     response = client.get(reverse("accounts:user_detail", args=[user.pk]), {"unmask": "1"})
     assert "13812345678" in response.text
     assert AccessRecord.objects.filter(kind=AccessRecord.Kind.UNMASK).count() == 1
@@ -224,7 +247,8 @@ def test_it_grants_a_department_modules_with_checkboxes(login, admin_user, depar
     response = client.get(reverse("accounts:department_edit", args=[department.pk]))
     assert 'type="checkbox"' in response.text and 'value="audit"' in response.text
     response = client.post(
-        reverse("accounts:department_edit", args=[department.pk]), {"name": "基教科", "modules": ["students", "audit"]}
+        reverse("accounts:department_edit", args=[department.pk]),
+        {"name": "基教科", "modules": ["students", "audit"]},
     )
     assert response.status_code == 302
     department.refresh_from_db()

@@ -23,7 +23,9 @@ def resident_id(seq=1, male=True, born=datetime.date(2016, 3, 1), region="310112
 
 
 def make_class(school, school_year, grade=3, class_no=1, **extra):
-    return SchoolClass.objects.create(school=school, school_year=school_year, grade=grade, class_no=class_no, **extra)
+    return SchoolClass.objects.create(
+        school=school, school_year=school_year, grade=grade, class_no=class_no, **extra
+    )
 
 
 def make_student(school, seq=1, **extra):

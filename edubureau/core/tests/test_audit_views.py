@@ -23,7 +23,10 @@ def _installed_navigation(monkeypatch):
             return False
         return True
 
-    nav = [(section, [e for e in entries if resolves(e[1])]) for section, entries in context_processors.NAVIGATION]
+    nav = [
+        (section, [e for e in entries if resolves(e[1])])
+        for section, entries in context_processors.NAVIGATION
+    ]
     monkeypatch.setattr(context_processors, "NAVIGATION", nav)
 
 
@@ -64,7 +67,9 @@ def test_it_lists_and_filters_changes(login, admin_user, student_changes, school
     assert listed(object=str(student.pk)) == [updated, created]
     assert listed(q="测试生改") == [updated]
     today = created.time.astimezone(datetime.UTC).date()
-    assert listed(since=str(today - datetime.timedelta(days=1)), until=str(today + datetime.timedelta(days=1))) == [updated, created]
+    assert listed(
+        since=str(today - datetime.timedelta(days=1)), until=str(today + datetime.timedelta(days=1))
+    ) == [updated, created]
     assert listed(since=str(today + datetime.timedelta(days=2))) == []
 
 
@@ -90,7 +95,9 @@ def test_it_unmasks_on_request_for_users_allowed_to_and_logs_it(login, admin_use
     response = login(admin_user).get(url, {"unmask": "1"})
     assert ID_NUMBER in response.text
     access = AccessRecord.objects.get()
-    assert access.kind == AccessRecord.Kind.UNMASK and access.user == admin_user and "审计测试生" in access.what
+    assert (
+        access.kind == AccessRecord.Kind.UNMASK and access.user == admin_user and "审计测试生" in access.what
+    )
 
     response = login(leader).get(url, {"unmask": "1"})  # a leader reads everything but may not unmask
     assert response.status_code == 200 and ID_NUMBER not in response.text
@@ -98,8 +105,12 @@ def test_it_unmasks_on_request_for_users_allowed_to_and_logs_it(login, admin_use
 
 
 def test_it_lists_access_records(login, admin_user, leader):
-    AccessRecord.objects.create(user=admin_user, user_name="admin", kind=AccessRecord.Kind.EXPORT, what="学生：school=1", rows=12)
-    AccessRecord.objects.create(user=leader, user_name="leader", kind=AccessRecord.Kind.UNMASK, what="学生列表", rows=3, unmasked=True)
+    AccessRecord.objects.create(
+        user=admin_user, user_name="admin", kind=AccessRecord.Kind.EXPORT, what="学生：school=1", rows=12
+    )
+    AccessRecord.objects.create(
+        user=leader, user_name="leader", kind=AccessRecord.Kind.UNMASK, what="学生列表", rows=3, unmasked=True
+    )
     client = login(leader)
     url = reverse("core:access_list")
     response = client.get(url)
@@ -112,7 +123,11 @@ def test_it_lists_access_records(login, admin_user, leader):
 def test_it_shows_the_audit_log_only_to_holders_of_the_audit_module(login, actors, student_changes, actor):
     _, created, _ = student_changes
     client = login(actors[actor])
-    for url in (reverse("core:change_list"), reverse("core:change_detail", args=[created.pk]), reverse("core:access_list")):
+    for url in (
+        reverse("core:change_list"),
+        reverse("core:change_detail", args=[created.pk]),
+        reverse("core:access_list"),
+    ):
         assert client.get(url).status_code == 403
 
 
@@ -130,7 +145,11 @@ def test_it_sends_anonymous_visitors_to_log_in(client, db):
 def test_it_offers_no_way_to_edit_or_delete_records(login, admin_user, student_changes):
     _, created, _ = student_changes
     client = login(admin_user)
-    urls = [reverse("core:change_list"), reverse("core:change_detail", args=[created.pk]), reverse("core:access_list")]
+    urls = [
+        reverse("core:change_list"),
+        reverse("core:change_detail", args=[created.pk]),
+        reverse("core:access_list"),
+    ]
     for url in urls:
         assert client.post(url, {"before": "{}"}).status_code == 405
         assert client.put(url, "{}", content_type="application/json").status_code == 405

@@ -5,6 +5,7 @@ import io
 import random
 import struct
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -191,7 +192,7 @@ def test_it_refuses_an_oversize_file_before_reading_it(tmp_path):
     with pytest.raises(SheetError, match="文件大小超过上限 1 KB"):  # a file object without a size
         read_table(io.BytesIO(b"x" * 3000), "big.csv", max_bytes=1024)
     with pytest.raises(SheetError, match="文件大小 60 MB 超过上限 50 MB"):
-        spreadsheets.read_table(FakeUpload(60 * 2**20), "big.xlsx")
+        read_table(FakeUpload(60 * 2**20), "big.xlsx")
 
 
 class FakeUpload(io.BytesIO):
@@ -294,7 +295,7 @@ def test_it_chooses_the_sheet_by_argument_hint_or_skipping_instructions(tmp_path
 
 def test_it_writes_an_error_workbook_that_reads_back(tmp_path):
     path = tmp_path / "errors.xlsx"
-    rows = [["张三", "11010519491231002X"], ["李四", "110105194912310021"], ["王五", "001"]]
+    rows = [["张三", "11010519491231002X"], ["李四", "110105194912310021"], ["=1+1", "001"]]
     errors = {4: ["身份证号校验位错误", "姓名重复"]}
     write_error_workbook(path, ["姓名", "身份证号"], rows, [2, 4, 5], errors)
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
@@ -303,7 +304,7 @@ def test_it_writes_an_error_workbook_that_reads_back(tmp_path):
         ["张三", "11010519491231002X", ""],
         ["", "", ""],  # row 3 was empty in the upload: row numbers stay the same
         ["李四", "110105194912310021", "身份证号校验位错误；姓名重复"],
-        ["王五", "001", ""],
+        ["=1+1", "001", ""],  # text, never a formula
     ]
     ws = openpyxl.load_workbook(path).active
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
@@ -315,7 +316,7 @@ def test_it_writes_an_error_workbook_that_reads_back(tmp_path):
 def test_it_writes_typed_sheets_with_notes():
     buffer = io.BytesIO()
     rows = iter([["张三", "001", dt.date(2010, 1, 2), 3, True, None, "北京市" * 30],
-                 ["=1+1", "0012", dt.datetime(2011, 5, 6, 7, 8), 92.5, False, "x", ""]])
+                 ["=1+1", "0012", dt.datetime(2011, 5, 6, 7, 8), Decimal("92.5"), False, "x", ""]])
     write_rows_xlsx(buffer, [("学生/名单", ["姓名", "学号", "出生日期", "年级", "住校", "备注", "住址"], rows)],
                     notes=[("填写说明", ["1. 每行一个学生", "2. 学号请填文本"])])
     wb = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))

@@ -4,9 +4,10 @@
 from rest_framework import serializers
 
 from edubureau.core import idcodes
-from edubureau.core.api import ScopedModelSerializer, ScopedSlugRelatedField
+from edubureau.core.api import NaturalKeyField, ScopedModelSerializer, ScopedSlugRelatedField
 from edubureau.core.scope import scope_of
 
+from .. import services
 from ..forms import SCHOOL_LOCAL_FIELDS
 from ..models import Campus, District, EduGroup, School, Zone
 
@@ -21,7 +22,7 @@ def school_field(**kwargs):
     )
 
 
-class DistrictField(serializers.SlugRelatedField):
+class DistrictField(NaturalKeyField):
     """A district by 行政区划代码; may be left out while the installation serves one district."""
 
     def __init__(self, **kwargs):
@@ -39,12 +40,43 @@ def default_district(attrs, instance):
     return {**attrs, "district": districts[0]}
 
 
-class SchoolCodesField(serializers.ReadOnlyField):
-    """The 学校标识码 of the schools in a zone or group that the user may see."""
+class MemberSchoolsField(serializers.ManyRelatedField):
+    """The members of a zone or group by 学校标识码. Read: the members the user may see. Written
+    (by district-level users only) as the whole list, through org.services.set_members."""
 
-    def to_representation(self, manager):
+    def __init__(self, **kwargs):
+        child = NaturalKeyField(
+            slug_field="code",
+            queryset=School.objects.all(),
+            error_messages={"does_not_exist": "学校标识码 {value} 不存在。"},
+        )
+        super().__init__(child_relation=child, required=False, **kwargs)
+
+    def to_representation(self, iterable):
         scope = scope_of(self.context["request"].user)
-        return [s.code for s in manager.all() if scope.covers_school(s.pk)]
+        return [school.code for school in iterable if scope.covers_school(school.pk)]
+
+
+class MembersMixin:
+    def create(self, validated_data):
+        schools = validated_data.pop("schools", None)
+        unit = super().create(validated_data)
+        self.set_members(unit, schools)
+        return unit
+
+    def update(self, instance, validated_data):
+        schools = validated_data.pop("schools", None)
+        unit = super().update(instance, validated_data)
+        self.set_members(unit, schools)
+        return unit
+
+    def set_members(self, unit, schools):
+        if schools is None:
+            return
+        lead = getattr(unit, "lead_school", None)
+        if lead is not None and lead not in schools:
+            schools = [*schools, lead]  # as on the edit page: the lead school is a member
+        services.set_members(unit, schools)
 
 
 class SchoolSerializer(ScopedModelSerializer):
@@ -88,16 +120,20 @@ class SchoolSerializer(ScopedModelSerializer):
         if self.instance is not None and not scope_of(self.context["request"].user).all_units:
             # As on the edit page: a school corrects its contact details, the bureau keeps the registry.
             message = "由教育局维护，学校用户不能修改；如需修改请联系区教育局。"
-            changed = [k for k, v in attrs.items() if k not in SCHOOL_LOCAL_FIELDS and v != getattr(self.instance, k)]
+            changed = [
+                k for k, v in attrs.items() if k not in SCHOOL_LOCAL_FIELDS and v != getattr(self.instance, k)
+            ]
             if changed:
                 raise serializers.ValidationError({k: [message] for k in changed})
         return default_district(attrs, self.instance)
 
 
-class ZoneSerializer(ScopedModelSerializer):
+class ZoneSerializer(MembersMixin, ScopedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="org-api:zone-detail")
     district = DistrictField()
-    schools = SchoolCodesField(help_text="本学区学校的学校标识码（仅含您范围内的学校）")
+    schools = MemberSchoolsField(
+        help_text="学区内学校的学校标识码（读取时仅含您范围内的学校；写入时为完整名单）"
+    )
 
     class Meta:
         model = Zone
@@ -107,11 +143,13 @@ class ZoneSerializer(ScopedModelSerializer):
         return default_district(attrs, self.instance)
 
 
-class EduGroupSerializer(ScopedModelSerializer):
+class EduGroupSerializer(MembersMixin, ScopedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="org-api:edugroup-detail")
     district = DistrictField()
     lead_school = school_field(required=False, allow_null=True)
-    schools = SchoolCodesField(help_text="集团成员学校的学校标识码（仅含您范围内的学校）")
+    schools = MemberSchoolsField(
+        help_text="成员学校的学校标识码（读取时仅含您范围内的学校；写入时为完整名单，牵头学校自动加入）"
+    )
 
     class Meta:
         model = EduGroup
@@ -132,7 +170,13 @@ class CampusSerializer(ScopedModelSerializer):
     def validate(self, attrs):
         school = attrs.get("school") or self.instance.school
         if attrs.get("is_main"):
-            main = Campus.objects.filter(school=school, is_main=True).exclude(pk=getattr(self.instance, "pk", None)).first()
+            main = (
+                Campus.objects.filter(school=school, is_main=True)
+                .exclude(pk=getattr(self.instance, "pk", None))
+                .first()
+            )
             if main:
-                raise serializers.ValidationError({"is_main": [f"该校已有主校区“{main.name}”，请先取消它的主校区标记。"]})
+                raise serializers.ValidationError(
+                    {"is_main": [f"该校已有主校区“{main.name}”，请先取消它的主校区标记。"]}
+                )
         return attrs

@@ -6,7 +6,12 @@ from edubureau.core.models import ChangeRecord
 from edubureau.core.tests.apitools import client_for, make_student
 from edubureau.org.models import Campus, EduGroup, School, Zone
 
-SCHOOLS, ZONES, GROUPS, CAMPUSES = "/api/org/schools/", "/api/org/zones/", "/api/org/groups/", "/api/org/campuses/"
+SCHOOLS, ZONES, GROUPS, CAMPUSES = (
+    "/api/org/schools/",
+    "/api/org/zones/",
+    "/api/org/groups/",
+    "/api/org/campuses/",
+)
 ACTORS = ("admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin")
 
 
@@ -32,7 +37,10 @@ NEW_SCHOOL = {"code": "3131000003", "name": "闵行区莘松中学", "stage": "�
 # ---------------------------------------------------------------- schools
 
 
-@pytest.mark.parametrize("actor, codes", expect(*[["2131000001", "2131000002"]] * 3, ["2131000001"], ["2131000001"], ["2131000002"]))
+@pytest.mark.parametrize(
+    "actor, codes",
+    expect(*[["2131000001", "2131000002"]] * 3, ["2131000001"], ["2131000001"], ["2131000002"]),
+)
 def test_it_lists_the_schools_in_scope(actors, school_a, school_b, actor, codes):
     response = client_for(actors[actor]).get(SCHOOLS)
     assert [row["code"] for row in response.json()["results"]] == codes
@@ -63,7 +71,9 @@ def test_it_creates_schools_for_bureau_users_only(actors, district, actor, statu
 
 @pytest.mark.parametrize("actor, status", expect(200, 403, 200, 200, 403, 404))
 def test_it_lets_a_school_correct_its_own_contact_details(actors, school_a, actor, status):
-    response = client_for(actors[actor]).patch(f"{SCHOOLS}{school_a.pk}/", {"phone": "021-64000000"}, format="json")
+    response = client_for(actors[actor]).patch(
+        f"{SCHOOLS}{school_a.pk}/", {"phone": "021-64000000"}, format="json"
+    )
     assert response.status_code == status
     school_a.refresh_from_db()
     assert (school_a.phone == "021-64000000") == (status == 200)
@@ -77,7 +87,10 @@ def test_it_keeps_registry_fields_for_the_bureau(actors, school_a):
     assert response.json() == {"name": [message], "stage": [message]}
     # the same values sent back (a PUT of the record as read) are fine
     row = client.get(f"{SCHOOLS}{school_a.pk}/").json()
-    assert client.put(f"{SCHOOLS}{school_a.pk}/", {**row, "principal": "陈校长"}, format="json").status_code == 200
+    assert (
+        client.put(f"{SCHOOLS}{school_a.pk}/", {**row, "principal": "陈校长"}, format="json").status_code
+        == 200
+    )
     school_a.refresh_from_db()
     assert (school_a.name, school_a.principal) == ("闵行区实验小学", "陈校长")
 
@@ -113,7 +126,10 @@ def test_it_answers_409_for_a_school_code_that_exists(actors, school_a):
         ({"credit_code": "91350100M000100Y4!"}, {"credit_code": ["统一社会信用代码：含非法字符 '!'"]}),
         ({"stage": "大学"}, {"stage": ["“大学” 不是合法选项。"]}),
         ({"opened_on": "2020-02-30"}, {"opened_on": ["日期格式错误。请从这些格式中选择：YYYY-MM-DD。"]}),
-        ({"opened_on": "2020-09-01", "closed_on": "2019-09-01"}, {"non_field_errors": ["停办日期不能早于开办日期。"]}),
+        (
+            {"opened_on": "2020-09-01", "closed_on": "2019-09-01"},
+            {"non_field_errors": ["停办日期不能早于开办日期。"]},
+        ),
     ],
 )
 def test_it_explains_invalid_schools_in_chinese(actors, district, change, errors):
@@ -126,7 +142,10 @@ def test_it_explains_invalid_schools_in_chinese(actors, district, change, errors
 # ---------------------------------------------------------------- zones and groups
 
 
-@pytest.mark.parametrize("actor, schools", expect(*[["2131000001", "2131000002"]] * 3, ["2131000001"], ["2131000001"], ["2131000002"]))
+@pytest.mark.parametrize(
+    "actor, schools",
+    expect(*[["2131000001", "2131000002"]] * 3, ["2131000001"], ["2131000001"], ["2131000002"]),
+)
 def test_it_shows_a_zone_with_only_the_schools_in_scope(actors, zone, actor, schools):
     rows = client_for(actors[actor]).get(ZONES).json()["results"]
     assert [(r["name"], r["schools"]) for r in rows] == [("莘庄学区", schools)]
@@ -167,7 +186,9 @@ def test_it_hides_groups_of_other_schools(actors, district, school_a, school_b):
     school_b.save()
     assert client_for(actors["school_a_admin"]).get(GROUPS).json()["count"] == 0
     assert client_for(actors["school_a_admin"]).get(f"{GROUPS}{group.pk}/").status_code == 404
-    assert client_for(actors["school_b_admin"]).get(f"{GROUPS}{group.pk}/").json()["schools"] == ["2131000002"]
+    assert client_for(actors["school_b_admin"]).get(f"{GROUPS}{group.pk}/").json()["schools"] == [
+        "2131000002"
+    ]
 
 
 # ---------------------------------------------------------------- campuses
@@ -180,14 +201,18 @@ def test_it_lists_campuses_in_scope(actors, campus, actor, count):
 
 @pytest.mark.parametrize("actor, status", expect(201, 403, 201, 403, 403, 403))
 def test_it_creates_campuses_for_actors_allowed_to(actors, school_a, actor, status):
-    response = client_for(actors[actor]).post(CAMPUSES, {"school": "2131000001", "name": "西校区"}, format="json")
+    response = client_for(actors[actor]).post(
+        CAMPUSES, {"school": "2131000001", "name": "西校区"}, format="json"
+    )
     assert response.status_code == status
     assert Campus.objects.filter(name="西校区").exists() == (status == 201)
 
 
 @pytest.mark.parametrize("actor, status", expect(200, 403, 200, 200, 403, 404))
 def test_it_updates_campuses_in_scope(actors, campus, actor, status):
-    response = client_for(actors[actor]).patch(f"{CAMPUSES}{campus.pk}/", {"address": "莘庄镇1号"}, format="json")
+    response = client_for(actors[actor]).patch(
+        f"{CAMPUSES}{campus.pk}/", {"address": "莘庄镇1号"}, format="json"
+    )
     assert response.status_code == status
 
 
@@ -196,3 +221,37 @@ def test_it_refuses_a_second_main_campus(actors, campus):
     response = client_for(actors["admin"]).post(CAMPUSES, data, format="json")
     assert response.status_code == 400
     assert response.json() == {"is_main": ["该校已有主校区“东校区”，请先取消它的主校区标记。"]}
+
+
+def test_it_refuses_a_nul_character_in_a_natural_key(actors, school_a):
+    # PostgreSQL cannot compare with a NUL character: a 400, not a server error, on every database.
+    response = client_for(actors["admin"]).patch(
+        f"{SCHOOLS}{school_a.pk}/", {"district": "31\x000112"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"district": ["无效值。"]}
+
+
+def test_it_sets_zone_members_by_school_code(actors, zone, school_a, school_b):
+    client = client_for(actors["department"])
+    response = client.patch(f"{ZONES}{zone.pk}/", {"schools": ["2131000002"]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["schools"] == ["2131000002"]
+    school_a.refresh_from_db()
+    assert school_a.zone is None
+    record = ChangeRecord.objects.get(object_repr="闵行区实验小学")
+    assert (record.before, record.after, record.user) == (
+        {"zone_id": zone.pk},
+        {"zone_id": None},
+        actors["department"],
+    )
+    response = client.patch(f"{ZONES}{zone.pk}/", {"schools": ["2131000009"]}, format="json")
+    assert response.json() == {"schools": ["学校标识码 2131000009 不存在。"]}
+
+
+def test_it_makes_the_lead_school_a_member_of_its_group(actors, school_a, school_b):
+    data = {"name": "七宝教育集团", "lead_school": "2131000002", "schools": ["2131000001"]}
+    response = client_for(actors["admin"]).post(GROUPS, data, format="json")
+    assert response.status_code == 201, response.content
+    assert sorted(response.json()["schools"]) == ["2131000001", "2131000002"]
+    assert set(EduGroup.objects.get().schools.values_list("code", flat=True)) == {"2131000001", "2131000002"}

@@ -14,16 +14,29 @@ from rest_framework import serializers
 
 from edubureau.core import changelog, idcodes
 from edubureau.core.api import (
-    MaskedFieldsMixin, ScopedModelSerializer, ScopedPrimaryKeyRelatedField, django_errors,
-)  # fmt: skip
+    MaskedFieldsMixin,
+    NaturalKeyField,
+    ScopedModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    django_errors,
+)
 from edubureau.core.masking import mask
 from edubureau.org.api.serializers import school_field
 from edubureau.org.models import Campus
 
 from .. import services
 from ..models import (
-    GRADE_LABELS, Guardian, IdType, SchoolClass, SchoolYear, Staff, Student, StudentStatus, Term, grade_label,
-)  # fmt: skip
+    GRADE_LABELS,
+    Guardian,
+    IdType,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    Student,
+    StudentStatus,
+    Term,
+    grade_label,
+)
 
 GRADE_BY_LABEL = {label: grade for grade, label in GRADE_LABELS.items()}
 
@@ -37,7 +50,9 @@ def parse_grade(value):
     except (TypeError, ValueError):
         grade = None
     if grade not in GRADE_LABELS or isinstance(value, bool):
-        raise serializers.ValidationError(f"年级“{value}”无效：请填写 1–12（一年级…高三）或 托班/小班/中班/大班（-3…0）。")
+        raise serializers.ValidationError(
+            f"年级“{value}”无效：请填写 1–12（一年级…高三）或 托班/小班/中班/大班（-3…0）。"
+        )
     return grade
 
 
@@ -50,11 +65,13 @@ class GradeField(serializers.Field):
         return parse_grade(data)
 
 
-class SchoolYearField(serializers.SlugRelatedField):
+class SchoolYearField(NaturalKeyField):
     """A school year by its start year (2025 = 2025-2026学年)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", {"does_not_exist": "没有 {value} 学年，请填写已建立学年的起始年份（如 2025）。"})
+        kwargs.setdefault(
+            "error_messages", {"does_not_exist": "没有 {value} 学年，请填写已建立学年的起始年份（如 2025）。"}
+        )
         super().__init__(slug_field="start_year", queryset=SchoolYear.objects.all(), **kwargs)
 
 
@@ -73,7 +90,9 @@ def check_identity(attrs, instance, *, reason_field=None):
     Returns attrs with the number normalised (upper case, full-width digits made ASCII)."""
     if instance is not None and not {"id_type", "id_number", "birth_date", "gender"} & set(attrs):
         return attrs  # a PATCH of other fields must not trip over an old record
-    value = {k: attrs.get(k, getattr(instance, k, None)) for k in ("id_type", "id_number", "birth_date", "gender")}
+    value = {
+        k: attrs.get(k, getattr(instance, k, None)) for k in ("id_type", "id_number", "birth_date", "gender")
+    }
     id_type, number = value["id_type"] or IdType.RESIDENT, (value["id_number"] or "").strip()
     if id_type == IdType.NONE:
         if number:
@@ -125,7 +144,18 @@ class SchoolClassSerializer(ScopedModelSerializer):
 
     class Meta:
         model = SchoolClass
-        fields = ["id", "url", "school", "school_year", "grade", "class_no", "name", "campus", "head_teacher", "capacity"]
+        fields = [
+            "id",
+            "url",
+            "school",
+            "school_year",
+            "grade",
+            "class_no",
+            "name",
+            "campus",
+            "head_teacher",
+            "capacity",
+        ]
 
     def validate(self, attrs):
         get = lambda name: attrs.get(name, getattr(self.instance, name, None))  # noqa: E731
@@ -194,7 +224,9 @@ def _start_year(value):
     try:
         return SchoolYear.objects.get(start_year=int(value))
     except (TypeError, ValueError, SchoolYear.DoesNotExist):
-        raise serializers.ValidationError(f"没有 {value} 学年，请填写已建立学年的起始年份（如 2025）。") from None
+        raise serializers.ValidationError(
+            f"没有 {value} 学年，请填写已建立学年的起始年份（如 2025）。"
+        ) from None
 
 
 PLACEMENT = ("school", "school_class", "status")
@@ -210,12 +242,20 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
     )  # fmt: skip
     grade = ClassKeyField("grade", lambda c: c.grade, parse_grade, help_text="年级（1–12，-3…0 为托班…大班）")
     class_no = ClassKeyField("class_no", lambda c: c.class_no, _positive, help_text="班号")
-    school_year = ClassKeyField("school_year", lambda c: c.school_year.start_year, _start_year,
-                                help_text="班级所在学年的起始年份；不填为当前学年")  # fmt: skip
+    school_year = ClassKeyField(
+        "school_year",
+        lambda c: c.school_year.start_year,
+        _start_year,
+        help_text="班级所在学年的起始年份；不填为当前学年",
+    )
     class_name = serializers.SerializerMethodField(help_text="班级名称，如 三年级（2）班")
     guardians = GuardianSerializer(many=True, required=False)
-    change_date = serializers.DateField(write_only=True, required=False, help_text="入学或学籍异动日期；不填为今天")
-    change_reason = serializers.CharField(write_only=True, required=False, max_length=200, help_text="学籍异动原因")
+    change_date = serializers.DateField(
+        write_only=True, required=False, help_text="入学或学籍异动日期；不填为今天"
+    )
+    change_reason = serializers.CharField(
+        write_only=True, required=False, max_length=200, help_text="学籍异动原因"
+    )
 
     class Meta:
         model = Student
@@ -243,7 +283,9 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
         if attrs.get("student_no"):
             get = lambda name: attrs.get(name, getattr(self.instance, name, None))  # noqa: E731
             id_number = get("id_number") if get("id_type") == IdType.RESIDENT else None
-            attrs["student_no"] = _code("student_no", "学籍号", idcodes.validate_student_number, attrs["student_no"], id_number)
+            attrs["student_no"] = _code(
+                "student_no", "学籍号", idcodes.validate_student_number, attrs["student_no"], id_number
+            )
         return self.find_class(attrs)
 
     def find_class(self, attrs):
@@ -253,12 +295,20 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
         if "school_class" not in attrs and any(v is not None for v in keys.values()):
             grade, class_no = keys.get("grade"), keys.get("class_no")
             if grade is None or class_no is None:
-                raise serializers.ValidationError({"class_no" if grade is not None else "grade": ["年级和班号须同时填写。"]})
+                raise serializers.ValidationError(
+                    {"class_no" if grade is not None else "grade": ["年级和班号须同时填写。"]}
+                )
             year = keys.get("school_year") or SchoolYear.current()
-            found = SchoolClass.objects.filter(school=school, school_year=year, grade=grade, class_no=class_no).first()
+            found = SchoolClass.objects.filter(
+                school=school, school_year=year, grade=grade, class_no=class_no
+            ).first()
             if found is None:
                 raise serializers.ValidationError(
-                    {"class_no": [f"{school}在{year}没有{grade_label(grade)}（{class_no}）班，请先建班或核对年级、班号。"]}
+                    {
+                        "class_no": [
+                            f"{school}在{year}没有{grade_label(grade)}（{class_no}）班，请先建班或核对年级、班号。"
+                        ]
+                    }
                 )
             attrs["school_class"] = found
         elif "school_class" not in attrs and self.instance is not None and "school" in attrs:
@@ -266,7 +316,9 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
                 attrs["school_class"] = None  # a new school, and no class named in it yet
         school_class = attrs.get("school_class")
         if school_class is not None and school_class.school_id != school.pk:
-            raise serializers.ValidationError({"school_class": [f"{school_class.name}不属于{school}，请选择{school}的班级。"]})
+            raise serializers.ValidationError(
+                {"school_class": [f"{school_class.name}不属于{school}，请选择{school}的班级。"]}
+            )
         return attrs
 
     # --- saving: 入学 and 学籍异动 through people.services
@@ -297,7 +349,9 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
         school_class = placement.get("school_class", student.school_class)
         status = placement.get("status", student.status)
         if school.pk != student.school_id:
-            student = _service("school", services.transfer_student, student, school, school_class, date, reason)
+            student = _service(
+                "school", services.transfer_student, student, school, school_class, date, reason
+            )
         elif (school_class and school_class.pk) != student.school_class_id:
             old = student.school_class
             if school_class is None:
@@ -326,7 +380,11 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
             services.graduate_students(Student.objects.filter(pk=student.pk), date, reason)
             return Student.objects.get(pk=student.pk)
         raise serializers.ValidationError(
-            {"status": [f"学籍状态不能从“{student.get_status_display()}”直接改为“{StudentStatus(status).label}”。"]}
+            {
+                "status": [
+                    f"学籍状态不能从“{student.get_status_display()}”直接改为“{StudentStatus(status).label}”。"
+                ]
+            }
         )
 
     def save_guardians(self, student, items):
@@ -337,14 +395,21 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
         for item in items:
             guardian = left.pop(item["id"], None) if item.get("id") else None
             if item.get("id") and guardian is None:
-                raise serializers.ValidationError({"guardians": [f"监护人 id {item['id']} 不是该学生的监护人。"]})
+                raise serializers.ValidationError(
+                    {"guardians": [f"监护人 id {item['id']} 不是该学生的监护人。"]}
+                )
             if guardian is None:
-                guardian = next((g for g in left.values() if (g.name, g.relation) == (item["name"], item["relation"])), None)
+                guardian = next(
+                    (g for g in left.values() if (g.name, g.relation) == (item["name"], item["relation"])),
+                    None,
+                )
                 if guardian is not None:
                     del left[guardian.pk]
             phone = item.get("phone", "")
             if guardian is None:
-                guardian = Guardian(student=student, name=item["name"], relation=item["relation"], phone=phone)
+                guardian = Guardian(
+                    student=student, name=item["name"], relation=item["relation"], phone=phone
+                )
                 guardian.save()
                 changelog.log_create(guardian)
                 continue
@@ -385,4 +450,3 @@ class StaffSerializer(MaskedFieldsMixin, ScopedModelSerializer):
 
     def validate(self, attrs):
         return check_identity(attrs, self.instance)
-

@@ -36,7 +36,9 @@ class StudentViewSet(ScopedModelViewSet):
     修改学校、班级或学籍状态时按学籍异动办理（转学、调班、留级、休学、复学……），并记录异动。
     """
 
-    queryset = Student.objects.select_related("school", "school_class__school_year").prefetch_related("guardians")
+    queryset = Student.objects.select_related("school", "school_class__school_year").prefetch_related(
+        "guardians"
+    )
     serializer_class = serializers.StudentSerializer
     filterset_class = StudentFilterSet
     ordering_fields = ["name", "birth_date", "status", "enrolled_on"]

@@ -11,7 +11,9 @@ ACTORS = ("admin", "leader", "department", "school_a_admin", "school_a_clerk", "
 
 
 def expect(admin, leader, department, school_a_admin, school_a_clerk, school_b_admin):
-    return list(zip(ACTORS, (admin, leader, department, school_a_admin, school_a_clerk, school_b_admin), strict=True))
+    return list(
+        zip(ACTORS, (admin, leader, department, school_a_admin, school_a_clerk, school_b_admin), strict=True)
+    )
 
 
 @pytest.fixture
@@ -75,7 +77,10 @@ def test_it_answers_409_for_a_class_that_exists(actors, classes):
     "change, errors",
     [
         ({"grade": 8}, {"grade": ["闵行区实验小学的学段为小学，没有八年级。"]}),
-        ({"grade": "初三"}, {"grade": ["年级“初三”无效：请填写 1–12（一年级…高三）或 托班/小班/中班/大班（-3…0）。"]}),
+        (
+            {"grade": "初三"},
+            {"grade": ["年级“初三”无效：请填写 1–12（一年级…高三）或 托班/小班/中班/大班（-3…0）。"]},
+        ),
         ({"school_year": 2030}, {"school_year": ["没有 2030 学年，请填写已建立学年的起始年份（如 2025）。"]}),
         ({"school": "2131000009"}, {"school": ["学校标识码 2131000009 不存在或不在您的管理范围内。"]}),
     ],
@@ -88,14 +93,18 @@ def test_it_explains_invalid_classes_in_chinese(actors, school_a, school_year, c
 
 
 def test_it_refuses_a_head_teacher_of_another_school(actors, classes, staff):
-    response = client_for(actors["admin"]).patch(f"{CLASSES}{classes[0].pk}/", {"head_teacher": staff[1].pk}, format="json")
+    response = client_for(actors["admin"]).patch(
+        f"{CLASSES}{classes[0].pk}/", {"head_teacher": staff[1].pk}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"head_teacher": ["吴老师不是闵行区实验小学的教职工。"]}
 
 
 def test_it_filters_classes_by_school_code_and_year(actors, classes):
     client = client_for(actors["admin"])
-    assert [r["id"] for r in client.get(CLASSES, {"school": "2131000002"}).json()["results"]] == [classes[1].pk]
+    assert [r["id"] for r in client.get(CLASSES, {"school": "2131000002"}).json()["results"]] == [
+        classes[1].pk
+    ]
     assert client.get(CLASSES, {"school_year": 2024}).json()["count"] == 0
 
 
@@ -134,20 +143,31 @@ def test_it_deletes_staff_in_scope(actors, staff, actor, status):
 def test_it_masks_staff_phone_and_id_unless_unmasked(actors, staff):
     client = client_for(actors["admin"])
     row = client.get(f"{STAFF}{staff[0].pk}/").json()
-    assert (row["phone"], row["id_number"]) == ("138****5678", staff[0].id_number[:4] + "**********" + staff[0].id_number[-4:])
+    assert (row["phone"], row["id_number"]) == (
+        "138****5678",
+        staff[0].id_number[:4] + "**********" + staff[0].id_number[-4:],
+    )
     row = client.get(f"{STAFF}{staff[0].pk}/", {"unmask": "1"}).json()
     assert (row["phone"], row["id_number"]) == ("13812345678", staff[0].id_number)
     assert AccessRecord.objects.get().what.startswith("教职工")
 
 
 def test_it_validates_staff_id_numbers_like_the_forms(actors, staff):
-    response = client_for(actors["admin"]).patch(f"{STAFF}{staff[0].pk}/", {"birth_date": "1985-05-07"}, format="json")
+    response = client_for(actors["admin"]).patch(
+        f"{STAFF}{staff[0].pk}/", {"birth_date": "1985-05-07"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"birth_date": ["出生日期与身份证号不一致（证件为 1985-05-06）"]}
 
 
 def test_it_answers_409_for_staff_already_employed(actors, staff):
-    data = {"name": "周老师", "gender": "女", "birth_date": "1985-05-06", "id_number": staff[0].id_number, "school": "2131000001"}
+    data = {
+        "name": "周老师",
+        "gender": "女",
+        "birth_date": "1985-05-06",
+        "id_number": staff[0].id_number,
+        "school": "2131000001",
+    }
     response = client_for(actors["admin"]).post(STAFF, data, format="json")
     assert response.status_code == 409, response.json()
     assert response.json()["existing"].endswith(f"{STAFF}{staff[0].pk}/")

@@ -27,7 +27,14 @@ def new_student(school_code="2131000001", seq=5, **extra):
     }  # fmt: skip
 
 
-VISIBLE = {"admin": 2, "leader": 2, "department": 2, "school_a_admin": 1, "school_a_clerk": 1, "school_b_admin": 1}
+VISIBLE = {
+    "admin": 2,
+    "leader": 2,
+    "department": 2,
+    "school_a_admin": 1,
+    "school_a_clerk": 1,
+    "school_b_admin": 1,
+}
 
 
 @pytest.mark.parametrize("actor, count", VISIBLE.items())
@@ -58,11 +65,20 @@ def test_it_hides_other_schools_students(actors, student_a, student_b):
     assert student_b.name == "李小红"
 
 
-CREATE = {"admin": 201, "leader": 403, "department": 201, "school_a_admin": 201, "school_a_clerk": 201, "school_b_admin": 400}
+CREATE = {
+    "admin": 201,
+    "leader": 403,
+    "department": 201,
+    "school_a_admin": 201,
+    "school_a_clerk": 201,
+    "school_b_admin": 400,
+}
 
 
 @pytest.mark.parametrize("actor, status", CREATE.items())
-def test_it_creates_students_in_schools_the_actor_may_write(actors, actor, status, school_a, school_b, school_year):
+def test_it_creates_students_in_schools_the_actor_may_write(
+    actors, actor, status, school_a, school_b, school_year
+):
     response = client_for(actors[actor]).post(URL, new_student(), format="json")
     assert response.status_code == status, response.content
     assert Student.objects.filter(name="王小华").exists() == (status == 201)
@@ -70,7 +86,14 @@ def test_it_creates_students_in_schools_the_actor_may_write(actors, actor, statu
         assert response.json() == {"school": ["学校标识码 2131000001 不存在或不在您的管理范围内。"]}
 
 
-UPDATE = {"admin": 200, "leader": 403, "department": 200, "school_a_admin": 200, "school_a_clerk": 200, "school_b_admin": 404}
+UPDATE = {
+    "admin": 200,
+    "leader": 403,
+    "department": 200,
+    "school_a_admin": 200,
+    "school_a_clerk": 200,
+    "school_b_admin": 404,
+}
 
 
 @pytest.mark.parametrize("actor, status", UPDATE.items())
@@ -81,7 +104,14 @@ def test_it_updates_students_in_scope(actors, actor, status, student_a):
     assert (student_a.ethnicity == "回族") == (status == 200)
 
 
-DELETE = {"admin": 204, "leader": 403, "department": 204, "school_a_admin": 204, "school_a_clerk": 403, "school_b_admin": 404}
+DELETE = {
+    "admin": 204,
+    "leader": 403,
+    "department": 204,
+    "school_a_admin": 204,
+    "school_a_clerk": 403,
+    "school_b_admin": 404,
+}
 
 
 @pytest.mark.parametrize("actor, status", DELETE.items())
@@ -98,7 +128,9 @@ def test_it_deletes_students_only_for_actors_with_delete(actors, actor, status, 
 
 
 def test_it_refuses_moving_a_student_to_another_school(actors, student_a, school_b):
-    response = client_for(actors["school_a_admin"]).patch(f"{URL}{student_a.pk}/", {"school": school_b.code}, format="json")
+    response = client_for(actors["school_a_admin"]).patch(
+        f"{URL}{student_a.pk}/", {"school": school_b.code}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"school": ["学校标识码 2131000002 不存在或不在您的管理范围内。"]}
     student_a.refresh_from_db()
@@ -109,15 +141,18 @@ def test_it_refuses_moving_a_student_to_another_school(actors, student_a, school
 def test_it_rolls_back_a_write_that_leaves_the_scope(actors, student_a, school_b, monkeypatch):
     # Defence in depth: even if a related field offered a school outside the scope, the re-check
     # after saving refuses the write and rolls back everything it did (student, 异动, change log).
-    monkeypatch.setattr(ScopedRelatedFieldMixin, "get_queryset", lambda self: super(ScopedRelatedFieldMixin, self).get_queryset())
+    monkeypatch.setattr(
+        ScopedRelatedFieldMixin,
+        "get_queryset",
+        lambda self: super(ScopedRelatedFieldMixin, self).get_queryset(),
+    )
     response = client_for(actors["school_a_admin"]).patch(
         f"{URL}{student_a.pk}/", {"school": school_b.code, "name": "改名"}, format="json"
     )
     assert response.status_code == 403
     assert response.json() == {"detail": "不能把数据改到您的管理范围之外。"}
     student_a.refresh_from_db()
-    assert (student_a.school_id, student_a.name) == (student_a.school_id, "张小明")
-    assert student_a.school.code == "2131000001"
+    assert (student_a.school.code, student_a.name) == ("2131000001", "张小明")
     assert not ChangeRecord.objects.exists() and not StatusChange.objects.exists()
 
 
@@ -202,7 +237,9 @@ def test_it_answers_409_instead_of_creating_a_duplicate(actors, student_a):
 
 
 def test_it_answers_409_without_a_link_when_the_duplicate_is_out_of_scope(actors, student_a, school_b):
-    response = client_for(actors["school_b_admin"]).post(URL, new_student(school_b.code, seq=1), format="json")
+    response = client_for(actors["school_b_admin"]).post(
+        URL, new_student(school_b.code, seq=1), format="json"
+    )
     assert response.status_code == 409
     assert "existing" not in response.json()
     assert "不在您的管理范围内" in response.json()["detail"]
@@ -228,7 +265,12 @@ def test_it_finds_the_class_by_grade_and_class_number(actors, school_a, school_y
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["school_class"], body["grade"], body["class_no"], body["school_year"]) == (school_class.pk, 3, 2, 2025)
+    assert (body["school_class"], body["grade"], body["class_no"], body["school_year"]) == (
+        school_class.pk,
+        3,
+        2,
+        2025,
+    )
     assert body["class_name"] == "三年级（2）班"
 
 
@@ -236,14 +278,18 @@ def test_it_refuses_a_class_of_another_school(actors, school_a, school_b, school
     other = make_class(school_b, school_year)
     response = client_for(actors["admin"]).post(URL, new_student(school_class=other.pk), format="json")
     assert response.status_code == 400
-    assert response.json() == {"school_class": ["三年级（1）班不属于闵行区实验小学，请选择闵行区实验小学的班级。"]}
+    assert response.json() == {
+        "school_class": ["三年级（1）班不属于闵行区实验小学，请选择闵行区实验小学的班级。"]
+    }
 
 
 def test_it_changes_class_and_status_through_status_changes(actors, student_a, school_a, school_year):
     one, two = make_class(school_a, school_year, class_no=1), make_class(school_a, school_year, class_no=2)
     Student.objects.filter(pk=student_a.pk).update(school_class=one)
     client = client_for(actors["school_a_admin"])
-    assert client.patch(f"{URL}{student_a.pk}/", {"class_no": 2, "grade": 3}, format="json").status_code == 200
+    assert (
+        client.patch(f"{URL}{student_a.pk}/", {"class_no": 2, "grade": 3}, format="json").status_code == 200
+    )
     assert client.patch(f"{URL}{student_a.pk}/", {"status": "休学"}, format="json").status_code == 200
     student_a.refresh_from_db()
     assert (student_a.school_class, student_a.status) == (two, StudentStatus.SUSPENDED)
@@ -255,7 +301,10 @@ def test_it_changes_class_and_status_through_status_changes(actors, student_a, s
 
 def test_it_writes_guardians_nested_and_idempotently(actors, student_a):
     client = client_for(actors["school_a_admin"])
-    guardians = [{"name": "张大明", "relation": "父亲", "phone": "13900001111"}, {"name": "刘芳", "relation": "母亲"}]
+    guardians = [
+        {"name": "张大明", "relation": "父亲", "phone": "13900001111"},
+        {"name": "刘芳", "relation": "母亲"},
+    ]
     url = f"{URL}{student_a.pk}/"
     assert client.patch(url, {"guardians": guardians}, format="json").status_code == 200
     first = ChangeRecord.objects.count()
@@ -267,6 +316,32 @@ def test_it_writes_guardians_nested_and_idempotently(actors, student_a):
     response = client.patch(url, {"guardians": body["guardians"][:1]}, format="json")
     assert response.status_code == 200
     assert list(student_a.guardians.values_list("name", "phone")) == [("张大明", "13900001111")]
+
+
+def test_it_changes_nothing_when_the_same_put_is_sent_twice(actors, student_a, school_a, school_year):
+    school_class = make_class(school_a, school_year)
+    client = client_for(actors["school_a_admin"])
+    data = {**new_student(seq=1), "name": "张晓明", "school_class": school_class.pk,
+            "guardians": [{"name": "张大明", "relation": "父亲", "phone": "13900001111"}]}  # fmt: skip
+    first = client.put(f"{URL}{student_a.pk}/", data, format="json")
+    assert first.status_code == 200, first.content
+    records, changes = ChangeRecord.objects.count(), StatusChange.objects.count()
+    assert (records, changes) == (5, 1)  # student, guardian, 调班 and the year's enrolment
+    second = client.put(f"{URL}{student_a.pk}/", data, format="json")
+    assert second.json() == first.json()
+    assert (ChangeRecord.objects.count(), StatusChange.objects.count()) == (records, changes)
+
+
+def test_it_lists_students_in_a_constant_number_of_queries(
+    actors, school_a, school_year, django_assert_max_num_queries
+):
+    school_class = make_class(school_a, school_year)
+    for seq in range(1, 21):
+        student = make_student(school_a, seq, school_class=school_class)
+        Guardian.objects.create(student=student, name="家长", relation="母亲", phone="13900001111")
+    client = client_for(actors["school_a_admin"])
+    with django_assert_max_num_queries(8):
+        assert len(client.get(URL).json()["results"]) == 20
 
 
 def test_it_filters_by_school_code(actors, student_a, student_b):

@@ -16,7 +16,9 @@ def terms(school_year):
     CalendarDay.objects.create(date=D(2025, 10, 1), kind="holiday", name="国庆节")
     CalendarDay.objects.create(date=D(2025, 10, 2), kind="holiday", name="国庆节")
     CalendarDay.objects.create(date=D(2025, 9, 28), kind="makeup", name="国庆调休")  # a Sunday
-    CalendarDay.objects.create(date=D(2026, 2, 14), kind="makeup", name="春节调休")  # a Saturday in the vacation
+    CalendarDay.objects.create(
+        date=D(2026, 2, 14), kind="makeup", name="春节调休"
+    )  # a Saturday in the vacation
 
 
 def test_it_counts_weekdays_inside_terms(terms):
@@ -45,7 +47,9 @@ def test_it_shows_a_school_year_with_terms_and_days(login, actors, terms, school
     assert response.status_code == 200
     page = response.content.decode()
     assert "国庆调休" in page and "春节调休" in page
-    assert [n for _t, n in response.context["terms"]][0] == len(calendar.school_days(D(2025, 9, 1), D(2026, 1, 23)))
+    assert [n for _t, n in response.context["terms"]][0] == len(
+        calendar.school_days(D(2025, 9, 1), D(2026, 1, 23))
+    )
 
 
 @pytest.mark.parametrize("name", ["people:schoolyear_list", "people:calendarday_list"])
@@ -56,13 +60,20 @@ def test_it_lists_the_calendar_to_school_users(login, actors, terms, name):
 def test_it_lets_only_district_users_edit_the_calendar(login, actors, school_year):
     client = login(actors["school_a_admin"])
     assert client.get(reverse("people:schoolyear_edit", args=[school_year.pk])).status_code == 403
-    assert client.post(reverse("people:calendarday_add"), {"date": "2025-10-03", "kind": "holiday"}).status_code == 403
-    response = login(actors["department"]).post(reverse("people:calendarday_add"), {"date": "2025-10-03", "kind": "holiday", "name": "国庆节"})
+    assert (
+        client.post(reverse("people:calendarday_add"), {"date": "2025-10-03", "kind": "holiday"}).status_code
+        == 403
+    )
+    response = login(actors["department"]).post(
+        reverse("people:calendarday_add"), {"date": "2025-10-03", "kind": "holiday", "name": "国庆节"}
+    )
     assert response.status_code == 302 and CalendarDay.objects.get().name == "国庆节"
 
 
 def test_it_refuses_a_make_up_day_on_a_weekday(login, actors):
-    response = login(actors["admin"]).post(reverse("people:calendarday_add"), {"date": "2025-10-03", "kind": "makeup"})
+    response = login(actors["admin"]).post(
+        reverse("people:calendarday_add"), {"date": "2025-10-03", "kind": "makeup"}
+    )
     assert response.context["form"].errors["kind"] == ["2025-10-03 是工作日，调休上课日应为周六或周日。"]
 
 

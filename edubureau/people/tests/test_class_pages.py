@@ -4,10 +4,12 @@ from django.urls import reverse
 from edubureau.core.models import ChangeRecord
 from edubureau.people.models import SchoolClass
 
-from .conftest import make_staff, make_student
+from .conftest import make_staff, make_student, read_xlsx
 
 
-@pytest.mark.parametrize("who", ["admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin"])
+@pytest.mark.parametrize(
+    "who", ["admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin"]
+)
 def test_it_lists_classes_within_scope_with_their_size(login, actors, who, class_a, class_b):
     make_student(class_a.school, class_a)
     make_student(class_a.school, class_a, status="休学")
@@ -47,7 +49,9 @@ def test_it_adds_a_class_and_logs_it(login, actors, school_a, school_year, staff
     assert ChangeRecord.objects.filter(object_id=str(created.pk), action="create").exists()
 
 
-def test_it_refuses_a_grade_the_school_does_not_teach_and_a_duplicate_number(login, actors, class_a, school_year):
+def test_it_refuses_a_grade_the_school_does_not_teach_and_a_duplicate_number(
+    login, actors, class_a, school_year
+):
     client = login(actors["school_a_admin"])
     data = {"school": class_a.school_id, "school_year": school_year.pk, "grade": 7, "class_no": 1}
     response = client.post(reverse("people:class_add"), data)
@@ -59,7 +63,13 @@ def test_it_refuses_a_grade_the_school_does_not_teach_and_a_duplicate_number(log
 
 def test_it_refuses_a_head_teacher_from_another_school(login, actors, class_a, school_b, school_year):
     other = make_staff(school_b)
-    data = {"school": class_a.school_id, "school_year": school_year.pk, "grade": 2, "class_no": 1, "head_teacher": other.pk}
+    data = {
+        "school": class_a.school_id,
+        "school_year": school_year.pk,
+        "grade": 2,
+        "class_no": 1,
+        "head_teacher": other.pk,
+    }
     response = login(actors["admin"]).post(reverse("people:class_add"), data)
     assert "head_teacher" in response.context["form"].errors
 
@@ -71,5 +81,14 @@ def test_it_refuses_class_edits_to_clerks(login, actors, class_a):
 
 
 def test_it_lists_staff_options_for_the_head_teacher_select(login, actors, staff_a, staff_b, school_a):
-    page = login(actors["admin"]).get(reverse("people:staff_options"), {"school": school_a.pk}).content.decode()
+    page = (
+        login(actors["admin"]).get(reverse("people:staff_options"), {"school": school_a.pk}).content.decode()
+    )
     assert "王老师" in page and "赵老师" not in page
+
+
+def test_it_exports_classes_with_their_size(login, actors, class_a, class_b):
+    make_student(class_a.school, class_a)
+    rows = read_xlsx(login(actors["school_a_admin"]).get(reverse("people:class_export")))
+    assert rows[0] == ["学校", "学年", "班级", "班号", "班主任", "在读人数", "教室容量"]
+    assert rows[1:] == [["闵行区实验小学", "2025-2026学年", "一年级（1）班", 1, "", 1, 45]]

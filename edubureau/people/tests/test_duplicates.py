@@ -51,19 +51,28 @@ def test_it_merges_a_duplicate_student_into_the_kept_one(school_a, school_b, cla
     assert sorted(keep.guardians.values_list("name", flat=True)) == ["王母", "王父"]
     assert Enrollment.objects.get(student=keep).school == school_a
     assert StatusChange.objects.get().student == keep
-    deleted = ChangeRecord.objects.get(object_id=str(remove.pk), content_type__model="student", action="delete")
+    deleted = ChangeRecord.objects.get(
+        object_id=str(remove.pk), content_type__model="student", action="delete"
+    )
     assert deleted.after["merged_into"] == keep.pk and deleted.before["address"] == remove.address
     updated = ChangeRecord.objects.get(object_id=str(keep.pk), content_type__model="student", action="update")
     assert updated.after["merged_from"] == remove.pk and updated.after["address"] == remove.address
 
 
 def test_it_moves_the_id_number_to_a_kept_record_without_one(school_a, school_b):
-    keep = make_student(school_a, name="赵六", id_type=IdType.NONE, id_number="", student_no="", no_id_reason="未办理")
+    keep = make_student(
+        school_a, name="赵六", id_type=IdType.NONE, id_number="", student_no="", no_id_reason="未办理"
+    )
     remove = make_student(school_b, name="赵六")
     number = remove.id_number
     services.merge_students(keep, remove)
     keep.refresh_from_db()
-    assert (keep.id_type, keep.id_number, keep.no_id_reason, keep.student_no) == ("居民身份证", number, "", "G" + number)
+    assert (keep.id_type, keep.id_number, keep.no_id_reason, keep.student_no) == (
+        "居民身份证",
+        number,
+        "",
+        "G" + number,
+    )
 
 
 def test_it_refuses_to_merge_a_record_with_itself(student_a):
@@ -73,7 +82,9 @@ def test_it_refuses_to_merge_a_record_with_itself(student_a):
 
 def test_it_merges_staff_with_postings_classes_and_honours(school_a, class_a):
     keep = make_staff(school_a, name="孙老师", birth=BIRTH, honours="区级骨干")
-    remove = make_staff(school_a, name="孙老师", birth=BIRTH, honours="区学科带头人、区级骨干", subjects="数学")
+    remove = make_staff(
+        school_a, name="孙老师", birth=BIRTH, honours="区学科带头人、区级骨干", subjects="数学"
+    )
     Posting.objects.create(staff=remove, kind="支教", place="云南", start_date=BIRTH)
     class_a.head_teacher = remove
     class_a.save()
@@ -93,7 +104,9 @@ def test_it_shows_and_merges_duplicates_for_district_users(login, actors, school
     page = client.get(reverse("people:duplicates"))
     assert page.status_code == 200 and "钱七" in page.content.decode()
     assert one.id_number not in page.content.decode()
-    response = client.post(reverse("people:duplicates"), {"kind": "students", "keep": two.pk, "members": f"{one.pk},{two.pk}"})
+    response = client.post(
+        reverse("people:duplicates"), {"kind": "students", "keep": two.pk, "members": f"{one.pk},{two.pk}"}
+    )
     assert response.status_code == 302
     assert list(Student.objects.values_list("pk", flat=True)) == [two.pk]
 
@@ -102,4 +115,9 @@ def test_it_shows_and_merges_duplicates_for_district_users(login, actors, school
 def test_it_refuses_the_duplicates_page_to_others(login, actors, who, school_a):
     client = login(actors[who])
     assert client.get(reverse("people:duplicates")).status_code == 403
-    assert client.post(reverse("people:duplicates"), {"kind": "students", "keep": 1, "members": "1,2"}).status_code == 403
+    assert (
+        client.post(
+            reverse("people:duplicates"), {"kind": "students", "keep": 1, "members": "1,2"}
+        ).status_code
+        == 403
+    )

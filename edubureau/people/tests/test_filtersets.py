@@ -15,7 +15,10 @@ def test_it_filters_students_by_school_code_year_grade_and_class(student_a, stud
     assert names(StudentFilterSet, Student, {"school": school_a.code}) == ["张小明", "王小二"]
     assert names(StudentFilterSet, Student, {"school": school_a.code, "class_no": 2}) == ["王小二"]
     assert names(StudentFilterSet, Student, {"school_year": 2025, "grade": 1, "gender": "女"}) == ["李小红"]
-    assert names(StudentFilterSet, Student, {"school_id": school_a.pk, "status": "在读"}) == ["张小明", "王小二"]
+    assert names(StudentFilterSet, Student, {"school_id": school_a.pk, "status": "在读"}) == [
+        "张小明",
+        "王小二",
+    ]
 
 
 def test_it_searches_students_by_name_or_number_prefix(student_a, student_b):
@@ -28,6 +31,8 @@ def test_it_searches_students_by_name_or_number_prefix(student_a, student_b):
 
 
 def test_it_filters_classes_and_staff_by_school_code(class_a, class_b, staff_a, staff_b, school_b):
-    assert [c.pk for c in SchoolClassFilterSet({"school": school_b.code}, queryset=SchoolClass.objects.all()).qs] == [class_b.pk]
+    assert [
+        c.pk for c in SchoolClassFilterSet({"school": school_b.code}, queryset=SchoolClass.objects.all()).qs
+    ] == [class_b.pk]
     assert names(StaffFilterSet, Staff, {"school": school_b.code}) == ["赵老师"]
     assert names(StaffFilterSet, Staff, {"honour": "区级骨干"}) == ["王老师"]

@@ -22,18 +22,32 @@ def form_data(school, **overrides):
     return data
 
 
-@pytest.mark.parametrize("who", ["admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin"])
+@pytest.mark.parametrize(
+    "who", ["admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin"]
+)
 def test_it_lists_staff_within_scope(login, actors, who, staff_a, staff_b):
     response = login(actors[who]).get(reverse("people:staff_list"))
     names = {obj.name for obj, _ in response.context["rows"]}
-    assert names == {"school_b_admin": {"赵老师"}, "school_a_admin": {"王老师"}, "school_a_clerk": {"王老师"}}.get(who, {"王老师", "赵老师"})
+    assert names == {
+        "school_b_admin": {"赵老师"},
+        "school_a_admin": {"王老师"},
+        "school_a_clerk": {"王老师"},
+    }.get(who, {"王老师", "赵老师"})
     assert "13812345678" not in response.content.decode()
 
 
 def test_it_shows_honours_and_postings(login, actors, staff_a, school_b):
-    Posting.objects.create(staff=staff_a, kind="交流轮岗", to_school=school_b, start_date=datetime.date(2025, 9, 1))
-    Posting.objects.create(staff=staff_a, kind="支教", place="云南省普洱市", start_date=datetime.date(2024, 9, 1))
-    page = login(actors["school_a_clerk"]).get(reverse("people:staff_detail", args=[staff_a.pk])).content.decode()
+    Posting.objects.create(
+        staff=staff_a, kind="交流轮岗", to_school=school_b, start_date=datetime.date(2025, 9, 1)
+    )
+    Posting.objects.create(
+        staff=staff_a, kind="支教", place="云南省普洱市", start_date=datetime.date(2024, 9, 1)
+    )
+    page = (
+        login(actors["school_a_clerk"])
+        .get(reverse("people:staff_detail", args=[staff_a.pk]))
+        .content.decode()
+    )
     assert "区级骨干" in page and "交流轮岗" in page and "闵行区七宝小学" in page and "云南省普洱市" in page
     assert "138****5678" in page and staff_a.id_number not in page
 

@@ -18,7 +18,9 @@ def test_it_shows_the_status_form_to_users_who_may_change(login, actors, student
 
 
 def test_it_changes_class_from_the_student_page(login, actors, student_a, class_a2):
-    response = post(login(actors["school_a_clerk"]), student_a, action="change_class", to_class=class_a2.pk, reason="调整")
+    response = post(
+        login(actors["school_a_clerk"]), student_a, action="change_class", to_class=class_a2.pk, reason="调整"
+    )
     assert response.status_code == 302 and response.url == student_a.get_absolute_url()
     student_a.refresh_from_db()
     assert student_a.school_class == class_a2
@@ -26,7 +28,9 @@ def test_it_changes_class_from_the_student_page(login, actors, student_a, class_
 
 
 def test_it_transfers_to_another_school_and_leaves_the_clerks_scope(login, actors, student_a, school_b):
-    response = post(login(actors["school_a_clerk"]), student_a, action="transfer", to_school=school_b.pk, reason="搬家")
+    response = post(
+        login(actors["school_a_clerk"]), student_a, action="transfer", to_school=school_b.pk, reason="搬家"
+    )
     assert response.status_code == 302 and response.url == reverse("people:student_list")
     student_a.refresh_from_db()
     assert student_a.school == school_b and student_a.school_class is None

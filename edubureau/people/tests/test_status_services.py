@@ -18,7 +18,9 @@ DAY = datetime.date(2026, 3, 2)
 
 
 def records(obj, action=None):
-    rows = ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+    rows = ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
     return rows.filter(action=action) if action else rows
 
 
@@ -27,7 +29,11 @@ def test_it_transfers_a_student_within_the_district(student_a, school_b, class_b
         student = services.transfer_student(student_a, school_b, class_b, DAY, "随父母搬家")
     student.refresh_from_db()
     assert (student.school, student.school_class, student.status) == (school_b, class_b, "在读")
-    kinds = list(StatusChange.objects.filter(student=student).order_by("id").values_list("kind", "from_school", "to_school"))
+    kinds = list(
+        StatusChange.objects.filter(student=student)
+        .order_by("id")
+        .values_list("kind", "from_school", "to_school")
+    )
     assert kinds == [("转出", student_a.school_id, school_b.pk), ("转入", student_a.school_id, school_b.pk)]
     assert Enrollment.objects.get(student=student).school_class == class_b
     update = records(student, "update").get()
@@ -97,7 +103,9 @@ def test_it_registers_a_death(student_a):
         services.transfer_student(student_a, None, None, DAY)
 
 
-def test_it_graduates_a_set_of_students_with_one_change_each(school_a, class_a, django_assert_max_num_queries):
+def test_it_graduates_a_set_of_students_with_one_change_each(
+    school_a, class_a, django_assert_max_num_queries
+):
     students = [make_student(school_a, class_a) for _ in range(30)]
     services.suspend_student(students[0], DAY, "病休")
     with django_assert_max_num_queries(8):
@@ -106,4 +114,6 @@ def test_it_graduates_a_set_of_students_with_one_change_each(school_a, class_a, 
     assert Student.objects.filter(status="毕业").count() == 29
     assert StatusChange.objects.filter(kind="毕业").count() == 29
     assert ChangeRecord.objects.filter(action="update", after={"status": "毕业"}).count() == 29
-    assert ChangeRecord.objects.filter(content_type__model="statuschange", action="create").count() == 30  # +休学
+    assert (
+        ChangeRecord.objects.filter(content_type__model="statuschange", action="create").count() == 30
+    )  # +休学

@@ -28,7 +28,9 @@ def errors(response):
     return {name: [str(e) for e in errs] for name, errs in response.context["form"].errors.items()}
 
 
-@pytest.mark.parametrize("who", ["admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin"])
+@pytest.mark.parametrize(
+    "who", ["admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin"]
+)
 def test_it_lists_students_within_scope(login, actors, who, student_a, student_b):
     response = login(actors[who]).get(reverse("people:student_list"))
     assert response.status_code == 200
@@ -67,7 +69,11 @@ def test_it_lists_students_in_a_fixed_number_of_queries(login, actors, school_a,
 
 
 def test_it_shows_a_student_with_guardians_masked(login, actors, student_a):
-    page = login(actors["school_a_clerk"]).get(reverse("people:student_detail", args=[student_a.pk])).content.decode()
+    page = (
+        login(actors["school_a_clerk"])
+        .get(reverse("people:student_detail", args=[student_a.pk]))
+        .content.decode()
+    )
     assert "张**" in page  # the guardian's name
     assert "139****5678" in page
     assert "13912345678" not in page
@@ -86,18 +92,24 @@ def test_it_hides_school_as_students_from_school_b(login, actors, student_a, nam
 
 
 def test_it_adds_a_student_with_enrolment_and_log(login, actors, school_a, class_a):
-    response = login(actors["school_a_clerk"]).post(reverse("people:student_add"), form_data(school_a, class_a))
+    response = login(actors["school_a_clerk"]).post(
+        reverse("people:student_add"), form_data(school_a, class_a)
+    )
     student = Student.objects.get(name="陈一鸣")
     assert response.status_code == 302 and response.url == student.get_absolute_url()
     assert student.id_number == VALID_ID and student.school_class == class_a
     assert StatusChange.objects.get(student=student).kind == "入学"
     assert Enrollment.objects.get(student=student).school_class == class_a
-    assert ChangeRecord.objects.filter(object_id=str(student.pk), action="create", user=actors["school_a_clerk"]).exists()
+    assert ChangeRecord.objects.filter(
+        object_id=str(student.pk), action="create", user=actors["school_a_clerk"]
+    ).exists()
 
 
 def test_it_refuses_a_bad_check_digit(login, actors, school_a, class_a):
     bad = VALID_ID[:17] + ("0" if VALID_ID[17] != "0" else "1")
-    response = login(actors["admin"]).post(reverse("people:student_add"), form_data(school_a, class_a, id_number=bad, student_no=""))
+    response = login(actors["admin"]).post(
+        reverse("people:student_add"), form_data(school_a, class_a, id_number=bad, student_no="")
+    )
     assert response.status_code == 200
     assert errors(response)["id_number"] == [f"居民身份证号码：校验位错误（应为 {VALID_ID[17]}）。"]
     assert not Student.objects.exists()
@@ -121,7 +133,9 @@ def test_it_asks_for_a_reason_when_there_is_no_id(login, actors, school_a, class
 
 def test_it_checks_the_student_number_against_the_id(login, actors, school_a, class_a):
     other = idcodes.make_resident_id("310112", BIRTH, 9, True)
-    response = login(actors["admin"]).post(reverse("people:student_add"), form_data(school_a, class_a, student_no="G" + other))
+    response = login(actors["admin"]).post(
+        reverse("people:student_add"), form_data(school_a, class_a, student_no="G" + other)
+    )
     assert errors(response)["student_no"] == ["学籍号 G 后的 18 位应与身份证号一致。"]
 
 
@@ -135,7 +149,9 @@ def test_it_converts_an_old_15_digit_number_only_when_asked(login, actors, schoo
     assert Student.objects.get().id_number == idcodes.validate_resident_id(old, allow_15=True)
 
 
-def test_it_refuses_a_second_student_with_the_same_id_as_a_form_error(login, actors, student_a, school_b, class_b):
+def test_it_refuses_a_second_student_with_the_same_id_as_a_form_error(
+    login, actors, student_a, school_b, class_b
+):
     data = form_data(school_b, class_b, id_number=student_a.id_number, student_no="",
                      birth_date=student_a.birth_date.isoformat())  # fmt: skip
     response = login(actors["school_b_admin"]).post(reverse("people:student_add"), data)
@@ -176,7 +192,9 @@ def test_it_exports_masked_ids_to_a_user_who_may_not_unmask(login, actors, stude
     rows = read_xlsx(response)
     header, data = rows[0], rows[1:]
     col = header.index("证件号码")
-    assert sorted(r[col] for r in data) == sorted(idcodes.mask_id(s.id_number) for s in (student_a, student_b))
+    assert sorted(r[col] for r in data) == sorted(
+        idcodes.mask_id(s.id_number) for s in (student_a, student_b)
+    )
     assert all(student_a.id_number not in str(cell) for r in data for cell in r)
 
 
@@ -190,3 +208,21 @@ def test_it_exports_full_ids_to_a_user_who_may_unmask(login, actors, student_a, 
 
 def test_it_refuses_export_to_a_clerk(login, actors, student_a):
     assert login(actors["school_a_clerk"]).get(reverse("people:student_export")).status_code == 403
+
+
+def test_it_turns_a_racing_duplicate_into_a_form_error(
+    login, actors, student_a, school_b, class_b, monkeypatch
+):
+    # Another user saved the same ID number between our checks and our insert: the database refuses.
+    from edubureau.people.forms import StudentForm
+
+    monkeypatch.setattr(StudentForm, "check_unique_number", lambda *args: None)
+    monkeypatch.setattr(Student, "validate_constraints", lambda *args, **kwargs: None)
+    data = form_data(school_b, class_b, id_number=student_a.id_number, student_no="",
+                     birth_date=student_a.birth_date.isoformat())  # fmt: skip
+    response = login(actors["school_b_admin"]).post(reverse("people:student_add"), data)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "保存失败：证件号码或学籍号与已有记录重复（可能刚被他人登记）。请核对后重试。"
+    ]
+    assert Student.objects.count() == 1

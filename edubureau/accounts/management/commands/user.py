@@ -31,11 +31,15 @@ class Command(BaseCommand):
         add.add_argument("--org", help="学校用户的学校标识码或学校名称 school code or name (school roles)")
         add.add_argument("--department", help="科室人员的科室名称 department name (department role)")
         add.add_argument("--display-name", default="", help="姓名 display name")
-        add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin")
+        add.add_argument(
+            "--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin"
+        )
 
         passwd = sub.add_parser("passwd", help="修改密码 set a user's password")
         passwd.add_argument("username", metavar="NAME")
-        passwd.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin")
+        passwd.add_argument(
+            "--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin"
+        )
 
         sub.add_parser("list", help="列出用户 list users")
 
@@ -67,7 +71,9 @@ class Command(BaseCommand):
         password = self.read_password(user, password_stdin)
         services.create_user(user, password)
         where = user.org or user.department or ""
-        self.stdout.write(f"已新增用户 {user.username}（{user.get_role_display()}{' · ' if where else ''}{where}）。")
+        self.stdout.write(
+            f"已新增用户 {user.username}（{user.get_role_display()}{' · ' if where else ''}{where}）。"
+        )
 
     def do_passwd(self, username, password_stdin, **_):
         user = self.get_user(username)
@@ -79,7 +85,9 @@ class Command(BaseCommand):
         for user in users:
             where = user.org.name if user.org else (user.department.name if user.department else "")
             state = "" if user.is_active else "  [已停用]"
-            self.stdout.write(f"{user.username}\t{user.display_name}\t{user.get_role_display()}\t{where}{state}")
+            self.stdout.write(
+                f"{user.username}\t{user.display_name}\t{user.get_role_display()}\t{where}{state}"
+            )
         self.stderr.write(f"共 {len(users)} 个用户。")
 
     def do_token(self, username, **_):

@@ -43,8 +43,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(str(error)))
         if len(result.errors) > SHOWN_ERRORS:
             self.stdout.write(f"……共 {len(result.errors)} 处错误，完整列表见错误报告。")
-        verb = "校验完成（未写入）" if dry_run else ("导入完成" if result.written or not result.error_rows else "未写入任何数据")
-        self.stdout.write(f"{verb}：{result.summary()}")
+        if dry_run:
+            self.stdout.write(f"校验完成，未写入：{result.summary()}")
+        elif result.error_rows and not valid_only:
+            self.stdout.write(f"有错误，未写入任何数据。校验结果：{result.summary()}")
+        else:
+            self.stdout.write(f"导入完成：{result.summary()}")
         if result.error_rows:
             self.stdout.write(f"错误报告：{result.error_report}")
             raise CommandError(f"有 {result.error_rows} 行错误。错误报告：{result.error_report}", returncode=1)

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
 from edubureau.core.context import acting
@@ -21,7 +22,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2020, help="随机种子 random seed (default 2020)")
         parser.add_argument(
-            "--scale", choices=["full", "small"], default="full", help="full：全区规模；small：6 所学校约 300 名学生（测试用）"
+            "--scale",
+            choices=["full", "small"],
+            default="full",
+            help="full：全区规模；small：6 所学校约 300 名学生（测试用）",
         )
         parser.add_argument(
             "--force",
@@ -29,16 +33,17 @@ class Command(BaseCommand):
             help="先清空现有学校、师生、校历数据和学校用户，再生成（审计日志保留）。Wipe the registry first.",
         )
         parser.add_argument(
-            "--if-empty", action="store_true", help="已有数据时什么也不做（make run 首次运行用）。No-op when data exists."
+            "--if-empty",
+            action="store_true",
+            help="已有数据时什么也不做（make run 首次运行用）。No-op when data exists.",
         )
 
     def handle(self, *args, seed, scale, force, if_empty, verbosity, **options):
-        if services.registry_has_data():
-            if if_empty:
-                return
-            if not force:
-                raise CommandError("数据库中已有学校或学年数据。如要清空后重新生成演示数据，请加 --force。")
-            services.wipe_registry()
+        wipe = services.registry_has_data()
+        if wipe and if_empty:
+            return
+        if wipe and not force:
+            raise CommandError("数据库中已有学校或学年数据。如要清空后重新生成演示数据，请加 --force。")
 
         started = time.monotonic()
         pupils, staff = services.planned_size(seed, scale)
@@ -48,8 +53,16 @@ class Command(BaseCommand):
                 bar.set_description(step)
                 bar.update(n)
 
-            with acting(None, source="cli"):
-                result = services.build_demo(seed=seed, scale=scale, progress=progress)
+            try:
+                # One transaction: a failed build leaves the old data in place.
+                with transaction.atomic(), acting(None, source="cli"):
+                    if wipe:
+                        services.wipe_registry()
+                    result = services.build_demo(seed=seed, scale=scale, progress=progress)
+            except IntegrityError as err:
+                raise CommandError(
+                    f"无法清空现有数据：其他模块仍有记录引用学校或师生，请先删除这些记录。（{err}）"
+                ) from err
         if verbosity == 0:
             return
         seconds = time.monotonic() - started

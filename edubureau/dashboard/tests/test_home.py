@@ -1,0 +1,122 @@
+import datetime
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from edubureau.dashboard.figures import class_figures
+from edubureau.org.models import Nature, School, Stage
+from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student
+
+BIRTH = datetime.date(2017, 1, 1)
+
+
+def student(school, school_class, status="在读"):
+    return Student(
+        name="学生", gender="男", birth_date=BIRTH, school=school, school_class=school_class, status=status
+    )
+
+
+@pytest.fixture
+def district_data(district, school_year, school_a, school_b):
+    """School A: classes of 44, 46, 51 and 56 在读 students (+ 2 休学 in the last); school B: one of 30.
+    Last year's class of 60 must not count. Plus a private kindergarten and staff of known titles."""
+    School.objects.create(
+        district=district,
+        code="1131000003",
+        name="民办幼儿园",
+        stage=Stage.KINDERGARTEN,
+        nature=Nature.PRIVATE,
+    )
+    last_year = SchoolYear.objects.create(
+        start_year=2024, start_date=datetime.date(2024, 9, 1), end_date=datetime.date(2025, 8, 31)
+    )
+    rows = []
+    for class_no, (grade, size) in enumerate([(1, 44), (2, 46), (3, 51), (4, 56)], start=1):
+        c = SchoolClass.objects.create(
+            school=school_a, school_year=school_year, grade=grade, class_no=class_no
+        )
+        rows += [student(school_a, c) for _ in range(size)]
+    rows += [student(school_a, c, "休学") for _ in range(2)]
+    b = SchoolClass.objects.create(school=school_b, school_year=school_year, grade=1, class_no=1)
+    rows += [student(school_b, b) for _ in range(30)]
+    old = SchoolClass.objects.create(school=school_a, school_year=last_year, grade=1, class_no=1)
+    rows += [student(school_a, old, "毕业") for _ in range(60)]
+    Student.objects.bulk_create(rows)
+    for school, title in [(school_a, "高级"), (school_a, "一级"), (school_a, "一级"), (school_b, "二级")]:
+        Staff.objects.create(
+            name="老师", gender="女", birth_date=BIRTH.replace(year=1980), school=school, title=title
+        )
+    Staff.objects.create(
+        name="退休老师",
+        gender="女",
+        birth_date=BIRTH.replace(year=1960),
+        school=school_a,
+        title="高级",
+        status="退休",
+    )
+
+
+def chart(page, chart_id):
+    match = re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', page, re.S)
+    return json.loads(match.group(1))
+
+
+def test_it_shows_district_figures_to_the_admin(login, actors, district_data):
+    response = login(actors["admin"]).get(reverse("home"))
+    figs = response.context["figures"]
+    assert figs["schools"] == {
+        "total": 3,
+        "by_stage": [("幼儿园", 1), ("小学", 2)],
+        "by_nature": [("公办", 2), ("民办", 1)],
+    }
+    assert figs["students"]["total"] == 44 + 46 + 51 + 56 + 30
+    assert figs["students"]["by_grade"] == [("一年级", 74), ("二年级", 46), ("三年级", 51), ("四年级", 56)]
+    assert figs["staff"] == {"total": 4, "by_title": [("高级", 1), ("一级", 2), ("二级", 1)]}
+    assert {k: figs["classes"][k] for k in ("total", "over_45", "over_50", "over_55")} == {
+        "total": 5,
+        "over_45": 3,
+        "over_50": 2,
+        "over_55": 1,
+    }
+    page = response.content.decode()
+    sizes = chart(page, "chart-class-sizes")
+    assert sizes["series"][0]["data"] == [2, 1, 1, 1]
+    assert 'data-chart="chart-class-sizes"' in page
+    assert 'id="figure-over-55">1<' in page
+
+
+def test_it_limits_figures_to_a_schools_scope(login, actors, district_data):
+    figs = login(actors["school_b_admin"]).get(reverse("home")).context["figures"]
+    assert figs["schools"]["total"] == 1
+    assert figs["students"]["total"] == 30
+    assert figs["staff"]["total"] == 1
+    assert (figs["classes"]["total"], figs["classes"]["over_45"]) == (1, 0)
+
+
+def test_it_counts_class_sizes_in_one_query(actors, district_data, django_assert_num_queries):
+    year = SchoolYear.current()
+    with django_assert_num_queries(1):
+        bands = class_figures(actors["admin"], year)
+    assert bands["over_50"] == 2
+
+
+def test_it_shows_only_the_modules_a_department_has(login, actors, district_data, department_user):
+    department_user.department.modules = ["students"]
+    department_user.department.save()
+    response = login(department_user).get(reverse("home"))
+    assert set(response.context["figures"]) == {"students"}
+    assert [cid for cid, _ in response.context["charts"]] == ["chart-students-grade"]
+    labels = [label for label, _url in response.context["links"]]
+    assert "学生学籍" in labels and "教职工" not in labels and "重复数据" in labels
+
+
+def test_it_offers_school_users_no_district_links(login, actors, district_data):
+    labels = [label for label, _url in login(actors["school_a_clerk"]).get(reverse("home")).context["links"]]
+    assert "新增学生" in labels and "重复数据" not in labels
+
+
+def test_it_sends_anonymous_users_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and "/login/" in response.url
