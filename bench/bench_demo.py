@@ -14,17 +14,20 @@ import argparse
 import io
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup_database() -> tuple[str, str | None]:
-    """A fresh database: PostgreSQL next to DATABASE_URL's (returned to drop), else SQLite in a temp dir."""
+def setup_database() -> tuple[str, str]:
+    """A fresh database: PostgreSQL next to DATABASE_URL's, else SQLite in a temporary directory.
+    Returns the database kind and what drop_database needs to remove it."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         import psycopg
@@ -34,12 +37,15 @@ def setup_database() -> tuple[str, str | None]:
             conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
         return "PostgreSQL", f"{url}|{name}"
-    os.environ["EDUBUREAU_VAR_DIR"] = tempfile.mkdtemp(prefix="edubureau-bench-demo-")
-    return "SQLite", None
+    os.environ["EDUBUREAU_VAR_DIR"] = path = tempfile.mkdtemp(prefix="edubureau-bench-demo-")
+    return "SQLite", path
 
 
 def drop_database(spec: str | None) -> None:
-    if spec:
+    """Drop the PostgreSQL database or remove the SQLite directory that setup_database made."""
+    if spec and "|" not in spec:
+        shutil.rmtree(spec, ignore_errors=True)
+    elif spec:
         import psycopg
         from django.db import connections
 
@@ -57,6 +63,9 @@ def main() -> int:
 
     database, drop = setup_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edubureau.settings")
+    warnings.filterwarnings(
+        "ignore", message="No directory at"
+    )  # whitenoise: static files not collected here
     import django
 
     django.setup()

@@ -60,7 +60,9 @@ def main() -> int:
 
     database, drop = ("existing", None) if args.existing else setup_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edubureau.settings")
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: static files not collected here
+    warnings.filterwarnings(
+        "ignore", message="No directory at"
+    )  # whitenoise: static files not collected here
     import django
 
     django.setup()

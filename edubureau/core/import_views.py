@@ -62,6 +62,8 @@ def start(job: ImportJob) -> None:
 def run_job(job_id: int) -> None:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     importing.execute(job, scope_of(job.user), source="import")
+    if not job.dry_run:  # the upload holds personal data: keep it only while a confirmation may need it
+        Path(job.path).unlink(missing_ok=True)
 
 
 def _run_in_thread(job_id: int) -> None:
@@ -137,7 +139,9 @@ class ImportNewView(LoginRequiredMixin, View):
     def get(self, request, kind):
         cls = _importer(kind)
         _need_import_right(request.user, cls)
-        return self.render(request, cls, ImportForm(cls, initial={"school_year": self.current_year(cls)}))
+        if request.GET.get("template"):  # the list pages' "import template" link
+            return template_response(cls)
+        return self.render(request, cls, ImportForm(cls, initial={"school_year": cls.current_school_year()}))
 
     def post(self, request, kind):
         cls = _importer(kind)
@@ -155,11 +159,6 @@ class ImportNewView(LoginRequiredMixin, View):
         )  # fmt: skip
         start(job)
         return redirect("core:import_detail", job.pk)
-
-    @staticmethod
-    def current_year(cls):
-        years = cls.school_years()
-        return next((y for y, label in years or () if "当前" in label), years[0][0] if years else None)
 
     def render(self, request, cls, form):
         title = _("Import %(what)s") % {"what": cls.label}
@@ -188,7 +187,10 @@ class ImportDetailView(LoginRequiredMixin, View):
             "errors": job.errors[:SHOWN_ERRORS], "more_errors": len(job.errors) > SHOWN_ERRORS,
             "warnings": job.options.get("warnings", [])[:SHOWN_ERRORS], "notes": job.options.get("notes", []),
             "can_confirm": checked and not job.error_count and (job.created_count or job.updated_count),
-            "can_import_valid": checked and job.error_count and valid > 0,
+            "can_import_valid": checked and job.error_count and valid > 0 and (job.created_count or job.updated_count),
+            "changes_url": reverse("core:change_list") + f"?request_id={job.options['request_id']}"
+            if job.status == ImportJob.Status.DONE and "request_id" in job.options and scope_of(request.user).allows("audit")
+            else None,
             "breadcrumbs": [(_("Imports"), reverse("core:import_list")), (f"{title} #{job.pk}", None)],
         })  # fmt: skip
 
@@ -226,8 +228,11 @@ class ImportErrorsView(LoginRequiredMixin, View):
 
 class ImportTemplateView(LoginRequiredMixin, View):
     def get(self, request, kind):
-        cls = _importer(kind)
-        buffer = io.BytesIO()
-        importing.write_template(cls, buffer)
-        buffer.seek(0)
-        return FileResponse(buffer, as_attachment=True, filename=f"{cls.label}导入模板.xlsx", content_type=XLSX)
+        return template_response(_importer(kind))
+
+
+def template_response(cls):
+    buffer = io.BytesIO()
+    importing.write_template(cls, buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{cls.label}导入模板.xlsx", content_type=XLSX)

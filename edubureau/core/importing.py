@@ -26,9 +26,9 @@ import socket
 import time
 import unicodedata
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from collections import Counter
 from itertools import islice, repeat, zip_longest
 from operator import itemgetter
 from pathlib import Path
@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 ERRORS_KEPT = 500  # errors stored on the ImportJob (all of them go to the error workbook)
 IN_LIMIT = 5000  # more keys than this: one pass over the table instead of a giant IN (...)
-WRITE_CHUNK = 20000
 
 
 class ImportFailed(Exception):
@@ -278,8 +277,8 @@ class Rows:
                         self.error(i, column.field, bad[value])
 
     def check_unique(self, keys: list, field: str, what: str = "") -> None:
-        """Rows whose key (not None) repeats within the file: every one of them is an error."""
-        repeated = {k for k, n in Counter(keys).items() if n > 1 and k is not None}
+        """Rows whose key (not None or "") repeats within the file: every one of them is an error."""
+        repeated = {k for k, n in Counter(keys).items() if n > 1 and k is not None and k != ""}
         if not repeated:
             return
         rows: dict = {}
@@ -373,6 +372,10 @@ class Importer:
         """(start year, label) choices when the rows belong to a school year (newest first), else None."""
         return None
 
+    @classmethod
+    def current_school_year(cls) -> int | None:
+        return None
+
     def validate(self, table: Rows) -> None:
         raise NotImplementedError
 
@@ -420,7 +423,7 @@ class Importer:
     def plan(self, table: Rows) -> Plan:
         """Compare every valid row with the existing object of its key: new, changed or unchanged."""
         plan = Plan(list(self.fields))
-        rows = list(zip(*(table[f] for f in plan.fields)))
+        rows = list(zip(*(table[f] for f in plan.fields), strict=True))
         existing, keys = self.existing, self.keys
         for i in table.valid() if table.errors else range(table.n):
             row = rows[i]
@@ -457,21 +460,21 @@ class Importer:
         n = len(ids)
         # Column by column (the hot path of a 163k-row import): values as the change log shows them,
         # dates as ISO text, which both databases accept on insert; each default prepared once.
-        columns = [plain_column(c) for c in zip(*map(itemgetter(1), plan.new))]
+        columns = [plain_column(c) for c in zip(*map(itemgetter(1), plan.new), strict=True)]
         prepared = [model._meta.get_field(k).get_db_prep_save(v, connection) for k, v in defaults.items()]
         if n:
             insert_rows(model, ["id", *names, *defaults],
-                        zip(ids, *(columns[p] for p in at), *(repeat(v, n) for v in prepared)), convert=False)  # fmt: skip
+                        zip(ids, *(columns[p] for p in at), *(repeat(v, n) for v in prepared), strict=False), convert=False)  # fmt: skip
         if plan.changed:
             self.progress(0.8, f"正在更新{self.label}")
             update_rows(model, names, [(*[row[p] for p in at], pk) for _, pk, row, _, _ in plan.changed])
         self.write_related(plan, ids)
         self.progress(0.88, "正在写入变更记录")
         keys = [*fields, *defaults]
-        values = zip(*columns, *(repeat(plain(v), n) for v in defaults.values()))
+        values = zip(*columns, *(repeat(plain(v), n) for v in defaults.values()), strict=False)
         describe = self.describe
         log_rows(model, ChangeAction.CREATE, (
-            (pk, describe(after), None, after) for pk, after in zip(ids, (dict(zip(keys, v)) for v in values))
+            (pk, describe(after), None, after) for pk, after in zip(ids, (dict(zip(keys, v, strict=True)) for v in values), strict=False)
         ))  # fmt: skip
         log_rows(model, ChangeAction.UPDATE, [
             (pk, describe(dict(zip(fields, row, strict=True))), before, after) for _, pk, row, before, after in plan.changed
@@ -596,45 +599,41 @@ def _converters(model, names: list[str]) -> list:
     return out
 
 
-def _prepared(model, names, rows):
+def _prepared(model, names, rows: Iterable) -> Iterable:
     active = [(j, c) for j, c in enumerate(_converters(model, names)) if c]
     if not active:
         return rows
-    out = []
-    for row in rows:
-        row = list(row)
-        for j, convert in active:
-            row[j] = convert(row[j])
-        out.append(row)
-    return out
+    return (_convert(row, active) for row in rows)
 
 
-def chunks(rows: Iterable, size: int = WRITE_CHUNK):
-    """Lists of up to `size` items: big imports never hold all their insert rows at once."""
-    rows = iter(rows)
-    while chunk := list(islice(rows, size)):
-        yield chunk
+def _convert(row, active):
+    row = list(row)
+    for j, convert in active:
+        row[j] = convert(row[j])
+    return row
 
 
 def insert_rows(model, names: list[str], rows: Iterable[tuple], *, convert: bool = True) -> None:
     """INSERT rows (tuples in `names` order, attnames) without model instances: COPY on PostgreSQL,
-    executemany elsewhere. A few seconds for 163k rows instead of bulk_create's ten."""
+    executemany elsewhere; a few seconds for 163k rows instead of bulk_create's ten. `rows` may be a
+    generator: it is streamed (with COPY the server works while the next rows are being built)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = [quote(model._meta.pk.column if n == "id" else model._meta.get_field(n).column) for n in names]
-    for chunk in chunks(rows):
-        chunk = _prepared(model, names, chunk) if convert else chunk
-        if connection.vendor == "postgresql":
-            connection.ensure_connection()
-            with connection.connection.cursor() as cursor:
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in chunk:
-                        copy.write_row(row)
-        else:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", chunk
-                )
+    rows = _prepared(model, names, rows) if convert else rows
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    else:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+        with connection.cursor() as cursor:
+            # In chunks: Django's SQLite executemany tee()s its argument, which would keep every row.
+            rows = iter(rows)
+            while chunk := list(islice(rows, 20000)):
+                cursor.executemany(sql, chunk)
 
 
 def update_rows(model, names: list[str], rows: list[tuple]) -> None:
@@ -645,8 +644,7 @@ def update_rows(model, names: list[str], rows: list[tuple]) -> None:
     sets = ", ".join(f"{quote(model._meta.get_field(n).column)} = %s" for n in names)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"
     with connection.cursor() as cursor:
-        for chunk in chunks(rows):
-            cursor.executemany(sql, _prepared(model, [*names, "id"], chunk))
+        cursor.executemany(sql, _prepared(model, [*names, "id"], rows))
 
 
 _LOG_FIELDS = ["time", "user_id", "user_name", "request_id", "remote_addr", "source", "content_type_id", "action",
@@ -688,10 +686,6 @@ class Result:
     notes: list[str] = field(default_factory=list)
     written: bool = False
     error_report: str = ""
-
-    @property
-    def valid_rows(self) -> int:
-        return self.total - self.error_rows
 
     def summary(self) -> str:
         return f"新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}，错误 {self.error_rows}"
@@ -795,6 +789,8 @@ class _JobProgress:
     def __call__(self, fraction: float, message: str) -> None:
         if self.echo:
             self.echo(fraction, message)
+        if connection.in_atomic_block:
+            return  # inside the writing transaction an update would only show after the commit
         now = time.monotonic()
         if now - self.last >= 0.5 or fraction >= 1.0:
             self.last = now
@@ -854,7 +850,8 @@ def _execute(job, scope, source, echo):
         if not scope.allows(cls.module, IMPORT):
             raise ImportFailed(f"您没有导入{cls.label}的权限。")
         importer = cls(scope, job.options)
-        with context.acting(job.user, source=source):
+        with context.acting(job.user, source=source) as ctx:
+            job.options["request_id"] = str(ctx.request_id)  # the change records of this import
             result = run(importer, job.path, job.filename, dry_run=job.dry_run, valid_only=job.valid_only,
                          report_path=error_report_path(job), progress=_JobProgress(job, echo))  # fmt: skip
     except ImportFailed as e:

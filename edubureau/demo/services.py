@@ -457,7 +457,8 @@ class _Builder:
 
 
 def _insert(model, rows: list[dict]) -> None:
-    """INSERT rows (dicts keyed by field attname, all with the same keys) with one executemany.
+    """Write rows (dicts keyed by field attname, all with the same keys): COPY on PostgreSQL,
+    one executemany elsewhere.
 
     Used for the big tables: building model instances and going through Django's insert
     compiler would take longer than the rest of the build together.

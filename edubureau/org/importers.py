@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from edubureau.core import idcodes
 from edubureau.core.importing import (
-    Column, ImportFailed, Importer, Rows, choice, code, date_value, lookup, phone, register, text, yes_no,
-)  # fmt: skip
+    Column,
+    Importer,
+    ImportFailed,
+    Rows,
+    choice,
+    code,
+    date_value,
+    lookup,
+    phone,
+    register,
+    text,
+    yes_no,
+)
 
 from .models import District, EduGroup, Nature, School, SchoolStatus, Stage, Zone
 

@@ -17,16 +17,48 @@ from django.utils import timezone
 
 from edubureau.core import idcodes
 from edubureau.core.importing import (
-    Column, ImportFailed, Importer, Plan, Rows, allocate_ids, choice, code, date_value, insert_rows, integer,
-    log_rows, lookup, phone, register, text, update_rows, yes_no,
-)  # fmt: skip
+    Column,
+    Importer,
+    ImportFailed,
+    Plan,
+    Rows,
+    allocate_ids,
+    choice,
+    code,
+    date_value,
+    insert_rows,
+    integer,
+    log_rows,
+    lookup,
+    phone,
+    register,
+    text,
+    update_rows,
+    yes_no,
+)
 from edubureau.core.models import ChangeAction
 from edubureau.org.models import STAGE_GRADES, Campus, School
 
 from .models import (
-    GRADE_LABELS, Education, Employment, Enrollment, Gender, Guardian, HukouType, Honour, IdType, PostType,
-    SchoolClass, SchoolYear, Staff, StaffStatus, Student, StudentStatus, Title, grade_label,
-)  # fmt: skip
+    GRADE_LABELS,
+    Education,
+    Employment,
+    Enrollment,
+    Gender,
+    Guardian,
+    Honour,
+    HukouType,
+    IdType,
+    PostType,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    StaffStatus,
+    Student,
+    StudentStatus,
+    Title,
+    grade_label,
+)
 
 ETHNIC_GROUPS = (
     "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 傈僳族 "
@@ -75,6 +107,11 @@ def school_year_choices() -> list[tuple[int, str]]:
     return [(y.start_year, str(y) + ("（当前）" if y.is_current else "")) for y in SchoolYear.objects.order_by("-start_year")]
 
 
+def current_school_year() -> int | None:
+    year = SchoolYear.current()
+    return year.start_year if year else None
+
+
 def school_year_of(options: dict) -> SchoolYear:
     start = options.get("school_year")
     if start:
@@ -88,32 +125,49 @@ def school_year_of(options: dict) -> SchoolYear:
     return year
 
 
-SCHOOL_CODE = Column("学校标识码", "school_code", True, code(idcodes.validate_school_code),
-                     help="10 位数字，须是系统中已有的学校。")  # fmt: skip
+def school_ref(value: str) -> str:
+    """A 学校标识码, or else a school's full or short name (resolved by resolve_schools)."""
+    text_ = "".join(unicodedata.normalize("NFKC", value).split())
+    if text_.isascii() and text_.isdigit():
+        return idcodes.validate_school_code(text_)
+    if len(text_) > 100:
+        raise ValueError("应为 10 位学校标识码或学校名称")
+    return text_
+
+
+SCHOOL_CODE = Column("学校标识码", "school_code", True, school_ref,
+                     help="10 位数字，须是系统中已有的学校；也可以填学校全称或简称（须唯一）。")  # fmt: skip
 GRADE = Column("年级", "grade", True, parse_grade, choices=GRADE_CHOICES,
                help="1–12 表示一年级…高三（上海 5+4 学制：6 为预备年级），也可以写年级名称；幼儿园写 托班、小班、中班、大班。")  # fmt: skip
 CLASS_NO = Column("班号", "class_no", True, integer(1, 99), help="整数，如 3 表示 3 班。")
 
 
 def resolve_schools(table: Rows, scope) -> dict[int, tuple]:
-    """school_code -> table["school_id"] in one query; unknown codes and schools outside the user's
-    scope are errors. Returns pk -> (code, name, stage) of the schools found."""
-    codes = table["school_code"]
-    found = {c: (pk, name, stage) for pk, c, name, stage in
-             lookup(School.objects, ["pk", "code", "name", "stage"], code=codes)}  # fmt: skip
+    """学校标识码 (or a unique full or short name) -> table["school_id"], in one query; unknown
+    schools and schools outside the user's scope are errors. Returns pk -> (code, name, stage)."""
+    refs = table["school_code"]
+    schools = {r[0]: r for r in lookup(School.objects, ["pk", "code", "name", "short_name", "stage"],
+                                       code=refs, name=refs, short_name=refs)}  # fmt: skip
+    by_ref: dict[str, list] = {}
+    for pk, code_, name, short, _ in schools.values():
+        for ref in {code_, name, short} - {""}:
+            by_ref.setdefault(ref, []).append(pk)
     ids = [None] * table.n
-    for i, c in enumerate(codes):
-        if not c:
+    for i, ref in enumerate(refs):
+        if not ref:
             continue
-        school = found.get(c)
-        if school is None:
-            table.error(i, "school_code", f"学校标识码 {c} 不存在，请核对，或先导入学校")
-        elif not scope.covers_school(school[0]):
-            table.error(i, "school_code", f"无权导入其他学校（{c}）的数据")
+        found = by_ref.get(ref, [])
+        if not found:
+            what = f"学校标识码 {ref} " if ref.isdigit() else f"学校“{ref}”"
+            table.error(i, "school_code", f"{what}不存在，请核对，或先导入学校")
+        elif len(found) > 1:
+            table.error(i, "school_code", f"有 {len(found)} 所学校叫“{ref}”，请填写学校标识码")
+        elif not scope.covers_school(found[0]):
+            table.error(i, "school_code", f"无权导入其他学校（{ref}）的数据")
         else:
-            ids[i] = school[0]
+            ids[i] = found[0]
     table["school_id"] = ids
-    return {pk: (c, name, stage) for c, (pk, name, stage) in found.items()}
+    return {pk: (code_, name, stage) for pk, code_, name, _, stage in schools.values()}
 
 
 def check_grades(table: Rows, schools: dict[int, tuple]) -> None:
@@ -304,6 +358,7 @@ class StudentImporter(PersonImporter):
     left_statuses = (StudentStatus.GRADUATED, StudentStatus.TRANSFERRED)
     flags = (("create_classes", "自动创建不存在的班级"),)
     school_years = staticmethod(school_year_choices)
+    current_school_year = staticmethod(current_school_year)
 
     def __init__(self, scope, options=None):
         super().__init__(scope, options)
@@ -313,26 +368,41 @@ class StudentImporter(PersonImporter):
         self.guardians: dict[int, int] = {}  # student pk -> pk of the guardian the file's columns describe
         self.enrollments: dict[int, int] = {}  # student pk -> pk of its Enrollment in the year
 
+    GUARDIAN = ("guardian__name", "guardian__relation", "guardian__phone")
+
     def validate(self, table: Rows) -> None:
         check_birth_dates(table, timezone.localdate())
         check_ids(table, required=False)
         self.check_student_numbers(table)
         table.check_unique([(k, n) if n else None for k, n in zip(table["id_type"], table["id_number"], strict=True)],
                            "id_number", "证件号码")  # fmt: skip
-        table.check_unique(table["student_no"], "student_no", "学籍号")
-        guardian = table.present("guardian__name") or table.present("guardian__relation") or table.present("guardian__phone")
-        if guardian:
-            for i, (name, relation) in enumerate(zip(table["guardian__name"], table["guardian__relation"], strict=True)):
-                if name and not relation:
-                    table.error(i, "guardian__relation", "填写了监护人姓名时须填写监护人关系")
+        table.check_unique([n or None for n in table["student_no"]], "student_no", "学籍号")
+        guardian = any(table.present(f) for f in self.GUARDIAN)
+        for i, (name, relation) in enumerate(zip(table["guardian__name"], table["guardian__relation"], strict=True)):
+            if name and not relation:
+                table.error(i, "guardian__relation", "填写了监护人姓名时须填写监护人关系")
         schools = resolve_schools(table, self.scope)
         check_grades(table, schools)
         self.resolve_classes(table, schools)
+        matches = self.match_students(table)
 
+        # What the rows set, in a fixed order; absent columns are left alone.
+        self.fields = ["school_id", "status", *(f for f in self.person_fields if table.present(f))]
+        if self.year.is_current:  # Student.school_class is the class now; other years only get an Enrollment
+            self.fields.append("school_class_id")
+        self.fields.append("enrollment__school_class_id")
+        table["enrollment__school_class_id"] = table["school_class_id"]
+        if guardian:
+            self.fields += self.GUARDIAN
+        self.load_existing(table, matches, guardian)
+
+    def match_students(self, table: Rows) -> list:
+        """The existing student of each row (one query by ID number and 学籍号), with the rules
+        about students already registered elsewhere."""
         columns = ["pk", "school_id", "status", "school_class_id", *self.person_fields]
         rows = lookup(Student.objects, columns, id_number=table["id_number"], student_no=table["student_no"])
-        by_no = {r[columns.index("student_no")]: dict(zip(columns, r, strict=True)) for r in rows if r[columns.index("student_no")]}
-        matches = self.match_people(table, rows, columns, by_no)
+        at = columns.index("student_no")
+        matches = self.match_people(table, rows, columns, {r[at]: dict(zip(columns, r, strict=True)) for r in rows if r[at]})
         self.check_moves(table, matches, "学生")
         for i, person in enumerate(matches):
             if person is not None and person["status"] == StudentStatus.DECEASED:
@@ -341,49 +411,35 @@ class StudentImporter(PersonImporter):
         for i, person in enumerate(matches):
             if table.ok(i) and person is None and not table["id_number"][i] and table["id_type"][i] != IdType.NONE:
                 table.error(i, "id_number", "新登记的学生须填写证件号码（没有证件时证件类型填“无证件”，并填写无证件原因）")
-                matches[i] = None
+        return matches
+
+    def load_existing(self, table: Rows, matches: list, guardian: bool) -> None:
+        """self.keys and self.existing, with each matched student's first guardian and Enrollment in
+        the year (one query each)."""
         matched = [p["pk"] for p in matches if p is not None]
-
-        # What the rows set, in a fixed order; absent columns are left alone.
-        present = [f for f in self.person_fields if table.present(f)]
-        self.fields = ["school_id", "status", *present]
-        if self.year.is_current:  # Student.school_class is the class now; other years only get an Enrollment
-            self.fields.append("school_class_id")
-        self.fields.append("enrollment__school_class_id")
-        table["enrollment__school_class_id"] = table["school_class_id"]
-        if guardian:
-            self.fields += ["guardian__name", "guardian__relation", "guardian__phone"]
-
         current_guardian = {}
         if guardian:
-            for student_id, pk, name, relation, number in sorted(
-                lookup(Guardian.objects, ["student_id", "pk", "name", "relation", "phone"], student_id=matched), key=lambda r: r[1]
-            ):  # fmt: skip
+            rows = lookup(Guardian.objects, ["student_id", "pk", "name", "relation", "phone"], student_id=matched)
+            for student_id, pk, *values in sorted(rows, key=lambda r: r[1]):
                 if student_id not in current_guardian:
-                    current_guardian[student_id] = (name, relation, number)
-                    self.guardians[student_id] = pk
+                    current_guardian[student_id], self.guardians[student_id] = tuple(values), pk
         enrolled = {}
-        for student_id, pk, class_id in lookup(
-            Enrollment.objects.filter(school_year=self.year), ["student_id", "pk", "school_class_id"], student_id=matched
-        ):  # fmt: skip
-            enrolled[student_id] = class_id
-            self.enrollments[student_id] = pk
-
+        year = Enrollment.objects.filter(school_year=self.year)
+        for student_id, pk, class_id in lookup(year, ["student_id", "pk", "school_class_id"], student_id=matched):
+            enrolled[student_id], self.enrollments[student_id] = class_id, pk
         status_given = table.present("status")
         for i, person in enumerate(matches):
             if person is None:
                 self.keys[i] = ("new", i)
                 continue
-            pk = person["pk"]
-            self.keys[i] = pk
-            moved = person["school_id"] != table["school_id"][i]
-            if not status_given and not moved:
-                table["status"][i] = person["status"]  # a re-registration at a new school is 在读
+            pk = self.keys[i] = person["pk"]
+            if not status_given and person["school_id"] == table["school_id"][i]:
+                table["status"][i] = person["status"]  # but a re-registration at a new school is 在读
             values = {**person, "enrollment__school_class_id": enrolled.get(pk)}
             if guardian:
-                values.update(zip(("guardian__name", "guardian__relation", "guardian__phone"), current_guardian.get(pk, ("", "", "")), strict=True))  # fmt: skip
+                values.update(zip(self.GUARDIAN, current_guardian.get(pk, ("", "", "")), strict=True))
                 if not table["guardian__name"][i]:  # an empty guardian leaves the existing one alone
-                    for f in ("guardian__name", "guardian__relation", "guardian__phone"):
+                    for f in self.GUARDIAN:
                         table[f][i] = values[f]
             self.existing[pk] = (pk, tuple(values[f] for f in self.fields))
 
@@ -407,6 +463,7 @@ class StudentImporter(PersonImporter):
     def resolve_classes(self, table: Rows, schools: dict) -> None:
         """(school, grade, 班号) -> table["school_class_id"]: all classes of those schools in the year, one query."""
         school_ids, grades, numbers = table["school_id"], table["grade"], table["class_no"]
+        self.school_names = {pk: name for pk, (_, name, _) in schools.items()}
         classes = {(s, g, n): pk for pk, s, g, n in lookup(
             SchoolClass.objects.filter(school_year=self.year), ["pk", "school_id", "grade", "class_no"],
             school_id=school_ids)}  # fmt: skip
@@ -447,7 +504,7 @@ class StudentImporter(PersonImporter):
         names = ["id", "school_id", "school_year_id", "grade", "class_no", "campus_id", "head_teacher_id", "capacity"]
         insert_rows(SchoolClass, names, [(c.pk, c.school_id, self.year.pk, c.grade, c.class_no, None, None, None) for c in classes])
         log_rows(SchoolClass, ChangeAction.CREATE, [
-            (c.pk, f"{grade_label(c.grade)}（{c.class_no}）班",
+            (c.pk, f"{self.school_names.get(c.school_id, '')} {grade_label(c.grade)}（{c.class_no}）班",
              None, {"school_id": c.school_id, "school_year_id": self.year.pk, "grade": c.grade, "class_no": c.class_no})
             for c in classes
         ])  # fmt: skip
@@ -562,7 +619,7 @@ class StaffImporter(PersonImporter):
         self.check_lists(table)
         table.check_unique([(k, n) if n else None for k, n in zip(table["id_type"], table["id_number"], strict=True)],
                            "id_number", "证件号码")  # fmt: skip
-        schools = resolve_schools(table, self.scope)
+        resolve_schools(table, self.scope)
         columns = ["pk", "school_id", *self.person_fields]
         matches = self.match_people(table, lookup(Staff.objects, columns, id_number=table["id_number"]), columns)
         self.check_moves(table, matches, "教职工")
@@ -626,6 +683,7 @@ class ClassImporter(Importer):
     )
     notes = ("唯一标识：学校标识码 + 年级 + 班号（导入时选择的学年）。",)
     school_years = staticmethod(school_year_choices)
+    current_school_year = staticmethod(current_school_year)
 
     def __init__(self, scope, options=None):
         super().__init__(scope, options)

@@ -90,12 +90,14 @@ def demo(transactional_db):
     return Demo()
 
 
-def table_rows(page, selector="#object-table tbody tr"):
-    """The cells of the list table as a list of {header: text}; the empty-table row gives []."""
-    headers = [h.strip() for h in page.locator("#object-table thead th").all_inner_texts()]
-    headers = [h.rstrip("▲▼").strip() for h in headers]
+def table_rows(page, selector="#object-table tbody tr", headers_from="#object-table thead th"):
+    """The cells of a table as a list of {header: text}; the empty-table row gives []."""
+    # textContent, not innerText: the theme upper-cases table headers with CSS.
+    headers = [h.strip().rstrip("▲▼").strip() for h in page.locator(headers_from).all_text_contents()]
     rows = []
-    for cells in page.locator(selector).evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"):
+    for cells in page.locator(selector).evaluate_all(
+        "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"
+    ):
         if len(cells) == len(headers):
             rows.append(dict(zip(headers, cells, strict=True)))
     return rows
@@ -107,3 +109,29 @@ def total_shown(page):
 
     text = page.locator(".card-footer p").first.inner_text()
     return int(re.search(r"\d[\d,]*", text).group().replace(",", ""))
+
+
+def pupils_workbook(path, headers, school_code):
+    """A students import file with the template's headers and three new pupils for 一年级（1）班;
+    the third one's ID number has a wrong check digit (row 4). Returns (path, the wrong number)."""
+    import datetime
+
+    import xlsxwriter
+
+    from edubureau.core.idcodes import make_resident_id
+
+    right = make_resident_id("310112", datetime.date(2019, 5, 9), 13, True)
+    wrong = right[:-1] + ("1" if right[-1] != "1" else "2")
+    people = [
+        ("欧阳明轩", "男", make_resident_id("310112", datetime.date(2019, 3, 5), 11, True), "2019-03-05"),
+        ("司马若溪", "女", make_resident_id("310112", datetime.date(2019, 7, 21), 12, False), "2019-07-21"),
+        ("上官子墨", "男", wrong, "2019-05-09"),
+    ]
+    with xlsxwriter.Workbook(path) as workbook:
+        sheet = workbook.add_worksheet("学生")
+        sheet.write_row(0, 0, headers)
+        for r, (name, gender, id_number, born) in enumerate(people, 1):
+            values = {"*学校标识码": school_code, "*年级": "1", "*班号": "1", "*姓名": name, "*性别": gender,
+                      "证件号码": id_number, "*出生日期": born}  # fmt: skip
+            sheet.write_row(r, 0, [values.get(h, "") for h in headers])
+    return path, wrong

@@ -18,7 +18,9 @@ def test_it_refuses_a_wrong_password_with_a_chinese_message(page, school_a_admin
     assert re.search(r"[\u4e00-\u9fff]", alert.inner_text()), alert.inner_text()
     assert "密码" in alert.inner_text()
     assert page.url.endswith("/login/")
-    assert page.locator("input[name=username]").input_value() == "a_admin"  # kept, only the password is retyped
+    assert (
+        page.locator("input[name=username]").input_value() == "a_admin"
+    )  # kept, only the password is retyped
     assert not page.console_errors
 
 

@@ -20,8 +20,8 @@ def test_it_shows_school_b_only_its_own_students(page, log_in, demo):
         next_link = page.locator(".pagination a[rel=next]")
         if not next_link.count():
             break
-        next_link.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            next_link.click()
     assert shown == b_names
     assert not shown & set(only_a)
 

@@ -97,22 +97,3 @@ def run_import(kind, path, *args):
 def last_job():
     return ImportJob.objects.order_by("-pk").first()
 
-
-# Fixtures, imported by the test modules that use them.
-import pytest  # noqa: E402
-
-
-@pytest.fixture
-def classes(school_a, school_b, school_year):
-    """一年级 1 班 and 2 班 in school A, 一年级 1 班 in school B, in the current school year."""
-    return [
-        SchoolClass.objects.create(school=school_a, school_year=school_year, grade=1, class_no=1),
-        SchoolClass.objects.create(school=school_a, school_year=school_year, grade=1, class_no=2),
-        SchoolClass.objects.create(school=school_b, school_year=school_year, grade=1, class_no=1),
-    ]
-
-
-@pytest.fixture(autouse=True)
-def _private_var_dir(settings, tmp_path):
-    """Uploads and error reports go to the test's own directory, not the checkout's var/."""
-    settings.VAR_DIR = tmp_path / "var"

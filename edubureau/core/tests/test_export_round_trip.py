@@ -11,12 +11,18 @@ from edubureau.core.models import AccessRecord
 from edubureau.org.models import Campus, School, Zone
 from edubureau.people.models import SchoolClass, Staff, Student
 
-from .importtools import (  # noqa: F401
-    STAFF_HEADERS, STUDENT_HEADERS, _private_var_dir, classes, counts, run_import, staff_row, student_row, table,
+from .importtools import (
+    STAFF_HEADERS,
+    STUDENT_HEADERS,
+    counts,
+    run_import,
+    staff_row,
+    student_row,
+    table,
     write_xlsx,
-)  # fmt: skip
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_var_dir")]
 
 
 def export(kind, path, *args):

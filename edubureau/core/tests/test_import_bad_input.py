@@ -6,17 +6,21 @@ import zipfile
 import openpyxl
 import pytest
 
-from edubureau.core import importing
+from edubureau.core import idcodes, importing
 from edubureau.core.scope import scope_of
 from edubureau.people.importers import StudentImporter
 
-from edubureau.core import idcodes
+from .importtools import (
+    STUDENT_HEADERS,
+    counts,
+    last_job,
+    run_import,
+    student_row,
+    table,
+    write_xlsx,
+)
 
-from .importtools import (  # noqa: F401
-    STUDENT_HEADERS, _private_var_dir, classes, counts, last_job, run_import, student_row, table, write_csv, write_xlsx,
-)  # fmt: skip
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_var_dir")]
 ID = idcodes.make_resident_id("310112", datetime.date(2018, 3, 5), 1, True)  # 男, born 2018-03-05
 WRONG_CHECK = ID[:17] + ("0" if ID[17] != "0" else "1")
 

@@ -5,9 +5,9 @@ import pytest
 from edubureau.org.models import School
 from edubureau.people.models import SchoolClass, Staff, StaffStatus
 
-from .importtools import STAFF_HEADERS, _private_var_dir, classes, counts, run_import, staff_row, table, write_xlsx  # noqa: F401
+from .importtools import STAFF_HEADERS, counts, run_import, staff_row, table, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_var_dir")]
 CLASS_HEADERS = ["*学校标识码", "*年级", "*班号", "校区", "班主任证件号码", "教室容量"]
 SCHOOL_HEADERS = ["*学校标识码", "*学校名称", "*学段", "普惠性", "开办日期", "停办日期", "学区"]
 

@@ -7,11 +7,17 @@ import pytest
 from edubureau.core.models import ChangeRecord
 from edubureau.people.models import Enrollment, Guardian, SchoolClass, Student, StudentStatus
 
-from .importtools import (  # noqa: F401
-    STUDENT_HEADERS, _private_var_dir, classes, counts, last_job, run_import, student_row, table, write_csv, write_xlsx,
-)  # fmt: skip
+from .importtools import (
+    counts,
+    last_job,
+    run_import,
+    student_row,
+    table,
+    write_csv,
+    write_xlsx,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_var_dir")]
 
 
 def test_it_imports_students_with_their_class_guardian_and_enrollment(classes, tmp_path, school_year):
@@ -157,3 +163,30 @@ def test_it_needs_a_reason_and_a_student_number_for_students_without_papers(clas
     ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table([row])))
     assert ok, output
     assert Student.objects.get().no_id_reason == "户籍待落实"
+
+
+def test_it_allows_several_rows_without_a_student_number(classes, tmp_path):
+    ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table([student_row(学籍号=""), student_row(学籍号="")])))
+    assert ok, output
+    assert list(Student.objects.values_list("student_no", flat=True)) == ["", ""]
+
+
+def test_it_finds_schools_by_name_when_the_code_is_not_given(classes, tmp_path):
+    rows = [student_row("闵行区实验小学"), student_row("七宝小学"), student_row("不存在小学")]
+    output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table(rows)))[1]
+    assert "第 4 行，学校标识码：学校“不存在小学”不存在，请核对，或先导入学校" in output
+    ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table(rows[:2])))
+    assert ok, output
+    assert sorted(Student.objects.values_list("school__code", flat=True)) == ["2131000001", "2131000002"]
+
+
+def test_it_only_records_the_enrollment_when_importing_another_school_year(classes, school_a, tmp_path):
+    from edubureau.people.models import SchoolYear
+
+    last_year = SchoolYear.objects.create(start_year=2024, start_date=datetime.date(2024, 9, 1), end_date=datetime.date(2025, 8, 31))
+    old_class = SchoolClass.objects.create(school=school_a, school_year=last_year, grade=1, class_no=1)
+    ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table([student_row()])), "--school-year", "2024")
+    assert ok, output
+    student = Student.objects.get()
+    assert student.school_class is None  # the class now is not known from last year's list
+    assert list(Enrollment.objects.values_list("school_year__start_year", "school_class")) == [(2024, old_class.pk)]

@@ -1,6 +1,7 @@
 """The import pages: upload → dry-run result → confirm → done, as school A; school B sees none of it."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -10,9 +11,9 @@ from edubureau.core import import_views, importing
 from edubureau.core.models import ImportJob
 from edubureau.people.models import Student
 
-from .importtools import _private_var_dir, classes, counts, student_row, table, write_xlsx  # noqa: F401
+from .importtools import counts, student_row, table, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_var_dir")]
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +47,7 @@ def test_it_checks_first_then_imports_on_confirmation(login, school_a_admin, cla
     assert response["Location"] == reverse("core:import_detail", args=[done.pk])
     assert (done.status, done.created_count, done.dry_run, done.path) == ("done", 2, False, job.path)
     assert sorted(Student.objects.values_list("name", flat=True)) == ["李小红", "王小明"]
+    assert not Path(job.path).exists()  # the upload is removed once imported
     assert "新增 2" in client.get(response["Location"]).content.decode()
     # a second click on the old page does not import again
     again = client.post(reverse("core:import_confirm", args=[job.pk]), {"mode": "all"})
@@ -147,3 +149,25 @@ def test_it_offers_templates_for_download(login, school_a_clerk):
     book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheet_names == ["学生", "可选值", "填写说明"]
     assert login(school_a_clerk).get("/system/imports/template/nothing/").status_code == 404
+
+
+def test_it_links_an_administrators_import_to_its_change_records(login, admin_user, classes, tmp_path):
+    client = login(admin_user)
+    job, _ = upload(client, tmp_path, [student_row()])
+    response = client.post(reverse("core:import_confirm", args=[job.pk]), {"mode": "all"})
+    done = ImportJob.objects.latest("pk")
+    request_id = done.options["request_id"]
+    assert f"?request_id={request_id}" in client.get(response["Location"]).content.decode()
+    from edubureau.core.models import ChangeRecord
+
+    record = ChangeRecord.objects.get()
+    assert (str(record.request_id), record.source, record.user) == (request_id, "import", admin_user)
+
+
+def test_it_offers_the_template_from_the_list_pages_import_link(login, school_a_admin, classes):
+    client = login(school_a_admin)
+    page = client.get(reverse("people:student_list")).content.decode()
+    link = reverse("core:import_new_students") + "?template=1"
+    assert link in page
+    response = client.get(link)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]

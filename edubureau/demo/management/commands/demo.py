@@ -30,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="先清空现有学校、师生、校历数据和学校用户，再生成（审计日志保留）。Wipe the registry first.",
+            help="先清空现有学校、师生、校历数据、学校用户和演示账号，再生成（审计日志保留）。Wipe the registry first.",
         )
         parser.add_argument(
             "--if-empty",
