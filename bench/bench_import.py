@@ -17,6 +17,7 @@ import datetime
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -99,15 +100,18 @@ def setup_database() -> str:
 
 
 def drop_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
     spec = os.environ.get("EDUBUREAU_BENCH_DROP")
     if spec:
         import psycopg
-        from django.db import connections
 
-        connections.close_all()
         url, name = spec.split("|")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    else:
+        shutil.rmtree(os.environ["EDUBUREAU_VAR_DIR"], ignore_errors=True)
 
 
 def populate(rows: int) -> None:
@@ -137,11 +141,14 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edubureau.settings")
 
     if args.generate_only:  # in a child process, so its memory does not count in the import's peak
-        os.environ["EDUBUREAU_VAR_DIR"] = tempfile.mkdtemp(prefix="edubureau-bench-gen-")
+        os.environ["EDUBUREAU_VAR_DIR"] = var = tempfile.mkdtemp(prefix="edubureau-bench-gen-")
         import django
 
         django.setup()
-        generate(Path(args.generate_only), args.rows)
+        try:
+            generate(Path(args.generate_only), args.rows)
+        finally:
+            shutil.rmtree(var, ignore_errors=True)
         return
 
     path = Path(tempfile.gettempdir()) / "edubureau-bench" / f"students-{args.rows}.xlsx"

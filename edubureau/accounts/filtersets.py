@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from edubureau.core.filters import SearchFilterSet
+from edubureau.core.filters import SearchFilterSet, yes_no_filter
 
 from .models import Department, User
 from .roles import Role
@@ -12,7 +12,7 @@ class UserFilterSet(SearchFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices, label="角色")
     org = django_filters.CharFilter(method="filter_org", label="所属单位")
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="科室")
-    is_active = django_filters.BooleanFilter(label="启用")
+    is_active = yes_no_filter("启用")
 
     class Meta:
         model = User

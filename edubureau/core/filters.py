@@ -1,6 +1,7 @@
 """The base FilterSet: every model's FilterSet (shared by its list page, export and API) starts here."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 
@@ -18,3 +19,9 @@ class SearchFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)
+
+
+def yes_no_filter(label, **kwargs):
+    """A yes/no filter whose empty choice reads 全部 (Django's default select offers 未知)."""
+    choices = [("", "全部"), ("true", "是"), ("false", "否")]
+    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=choices), **kwargs)

@@ -257,18 +257,19 @@ class Rows:
             if not self.present(column.field):
                 self.values[column.field] = [column.default] * self.n
                 continue
-            raw = self.raw(column.field)
-            parsed, bad = {}, {}
-            for value in set(raw):
-                if not value:
-                    parsed[value] = None if column.required else column.default
-                    continue
+            raw, parse = self.raw(column.field), column.parse
+            distinct = set(raw)
+            empty = "" in distinct
+            distinct.discard("")
+            parsed, bad = ({}, {}) if parse else (dict(zip(distinct, distinct, strict=True)), {})
+            for value in distinct if parse else ():
                 try:
-                    parsed[value] = column.parse(value) if column.parse else value
+                    parsed[value] = parse(value)
                 except ValueError as e:
                     parsed[value], bad[value] = None, str(e)
+            parsed[""] = None if column.required else column.default
             self.values[column.field] = list(map(parsed.__getitem__, raw))
-            if bad or (column.required and "" in parsed):
+            if bad or (column.required and empty):
                 for i, value in enumerate(raw):
                     if not value:
                         if column.required:
@@ -277,8 +278,9 @@ class Rows:
                         self.error(i, column.field, bad[value])
 
     def check_unique(self, keys: list, field: str, what: str = "") -> None:
-        """Rows whose key (not None or "") repeats within the file: every one of them is an error."""
-        repeated = {k for k, n in Counter(keys).items() if n > 1 and k is not None and k != ""}
+        """Rows whose key repeats within the file: every one of them is an error. Empty keys (None,
+        "", or a tuple with an empty part) are not compared."""
+        repeated = {k for k, n in Counter(keys).items() if n > 1 and not _blank(k)}
         if not repeated:
             return
         rows: dict = {}
@@ -289,6 +291,10 @@ class Rows:
             for i in same:
                 others = "、".join(str(self.row_numbers[j]) for j in same if j != i)
                 self.error(i, field, f"{what}与第 {others} 行重复")
+
+
+def _blank(key) -> bool:
+    return key is None or key == "" or (type(key) is tuple and (None in key or "" in key))
 
 
 def map_headers(headers: list[str], columns: Iterable[Column], label: str) -> tuple[dict[str, int], list[str]]:

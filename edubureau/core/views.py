@@ -110,7 +110,6 @@ class ObjectListView(ScopedMixin, View):
             export_url=request.path + "export/" if self.module_allows(EXPORT) else None,
             import_url=reverse(self.import_url_name) if self.import_url_name and self.module_allows(IMPORT) else None,
             add_url=reverse(self.add_url_name) if self.add_url_name and self.module_allows(ADD) else None,
-            breadcrumbs=[(self.model._meta.verbose_name_plural, None)],
         )
         return render(request, self.template_name, context)
 

@@ -1,7 +1,6 @@
 import django_filters
-from django import forms
 
-from edubureau.core.filters import SearchFilterSet
+from edubureau.core.filters import SearchFilterSet, yes_no_filter
 
 from .models import Campus, District, EduGroup, Nature, School, SchoolStatus, Stage, Zone
 
@@ -23,9 +22,7 @@ class SchoolFilterSet(SearchFilterSet):
     status = django_filters.ChoiceFilter(choices=SchoolStatus.choices, label="状态")
     zone = django_filters.ModelChoiceFilter(queryset=_zones, label="学区")
     group = django_filters.ModelChoiceFilter(queryset=_groups, label="教育集团")
-    inclusive = django_filters.BooleanFilter(
-        label="普惠性", widget=forms.Select(choices=[("", "---------"), ("true", "是"), ("false", "否")])
-    )
+    inclusive = yes_no_filter("普惠性")
     existing_in = django_filters.NumberFilter(
         method="filter_existing_in", label="存续年份", min_value=1900, max_value=2100
     )

@@ -11,7 +11,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from edubureau.core.filters import SearchFilterSet
+from edubureau.core.filters import SearchFilterSet, yes_no_filter
 
 from .models import (
     GRADE_CHOICES,
@@ -81,7 +81,7 @@ class StudentFilterSet(SearchFilterSet):
     class_no = django_filters.NumberFilter(field_name="school_class__class_no", label="班号")
     status = django_filters.ChoiceFilter(choices=StudentStatus.choices, label="学籍状态")
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label="性别")
-    is_migrant = django_filters.BooleanFilter(label="随迁子女")
+    is_migrant = yes_no_filter("随迁子女")
     hukou_type = django_filters.ChoiceFilter(choices=HukouType.choices, label="户籍类型")
 
     class Meta:
@@ -133,7 +133,7 @@ class StaffFilterSet(SearchFilterSet):
 
 class SchoolYearFilterSet(django_filters.FilterSet):
     school_year = django_filters.NumberFilter(field_name="start_year", label="学年（起始年份）")
-    is_current = django_filters.BooleanFilter(label="当前学年")
+    is_current = yes_no_filter("当前学年")
 
     class Meta:
         model = SchoolYear

@@ -374,9 +374,8 @@ class StudentImporter(PersonImporter):
         check_birth_dates(table, timezone.localdate())
         check_ids(table, required=False)
         self.check_student_numbers(table)
-        table.check_unique([(k, n) if n else None for k, n in zip(table["id_type"], table["id_number"], strict=True)],
-                           "id_number", "证件号码")  # fmt: skip
-        table.check_unique([n or None for n in table["student_no"]], "student_no", "学籍号")
+        table.check_unique(list(zip(table["id_type"], table["id_number"], strict=True)), "id_number", "证件号码")
+        table.check_unique(table["student_no"], "student_no", "学籍号")
         guardian = any(table.present(f) for f in self.GUARDIAN)
         for i, (name, relation) in enumerate(zip(table["guardian__name"], table["guardian__relation"], strict=True)):
             if name and not relation:
@@ -482,6 +481,8 @@ class StudentImporter(PersonImporter):
 
     def plan(self, table: Rows) -> Plan:
         plan = super().plan(table)
+        if not self.new_classes:
+            return plan
         used = {v for _, row in plan.new for v in row if type(v) is NewClass}
         used |= {v for _, _, row, _, _ in plan.changed for v in row if type(v) is NewClass}
         self.new_classes = {k: v for k, v in self.new_classes.items() if v in used}
@@ -617,8 +618,7 @@ class StaffImporter(PersonImporter):
         check_birth_dates(table, timezone.localdate())
         check_ids(table, required=True)
         self.check_lists(table)
-        table.check_unique([(k, n) if n else None for k, n in zip(table["id_type"], table["id_number"], strict=True)],
-                           "id_number", "证件号码")  # fmt: skip
+        table.check_unique(list(zip(table["id_type"], table["id_number"], strict=True)), "id_number", "证件号码")
         resolve_schools(table, self.scope)
         columns = ["pk", "school_id", *self.person_fields]
         matches = self.match_people(table, lookup(Staff.objects, columns, id_number=table["id_number"]), columns)
@@ -695,8 +695,7 @@ class ClassImporter(Importer):
         self.names = {pk: name for pk, (_, name, _) in schools.items()}
         check_grades(table, schools)
         school_ids = table["school_id"]
-        table.check_unique([k if None not in k else None for k in zip(school_ids, table["grade"], table["class_no"], strict=True)],
-                           "class_no", "班级")  # fmt: skip
+        table.check_unique(list(zip(school_ids, table["grade"], table["class_no"], strict=True)), "class_no", "班级")
         self.fields = ["school_id", "grade", "class_no"]
         if table.present("campus"):
             campuses = {(s, name): pk for pk, s, name in lookup(Campus.objects, ["pk", "school_id", "name"], school_id=school_ids)}

@@ -80,3 +80,11 @@ def test_it_checks_school_rules(school_a, tmp_path):
     assert "第 4 行，学段：“大学”不是有效值" in output
     assert "第 4 行，学区：学区“不存在学区”不存在，请先在系统中创建" in output
     assert counts() == before
+
+
+def test_it_finds_duplicate_kindergarten_classes_of_grade_zero(district, school_year, tmp_path):
+    School.objects.create(district=district, code="1131000001", name="实验幼儿园", stage="幼儿园")
+    data = [CLASS_HEADERS, ["1131000001", "大班", "1", "", "", ""], ["1131000001", "大班", "1", "", "", ""]]
+    output = run_import("classes", write_xlsx(tmp_path / "c.xlsx", data, "班级"))[1]
+    assert "第 2 行，班号：班级与第 3 行重复" in output
+    assert SchoolClass.objects.count() == 0
