@@ -40,7 +40,7 @@ run: install
 	@echo ""
 	@echo "EduBureau 已启动 / running at: http://$(HOST):$(PORT)/   (Ctrl+C 停止 / to stop)"
 	@echo "演示账号 demo logins (password $$($(BIN)/python -c 'from edubureau import settings; print(settings.DEMO_PASSWORD)' 2>/dev/null)):"
-	@$(EB) user list --demo 2>/dev/null || true
+	@$(EB) user list 2>/dev/null | head -n 20 || true
 	$(EB) runserver $(HOST):$(PORT) --noreload
 
 test: install $(VENV)/.test-installed

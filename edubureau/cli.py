@@ -8,7 +8,7 @@ import os
 import sys
 
 OPERATOR_COMMANDS = [
-    ("demo", "生成演示区县数据", "build the demo district (--scale small|full, --seed N)"),
+    ("demo", "生成演示区县数据", "build the demo district (--scale small|full, --seed N, --if-empty, --force)"),
     ("import", "批量导入 学校/班级/学生/教职工", "bulk import schools|classes|students|staff FILE [--dry-run]"),
     ("export", "导出为导入模板格式", "export students|staff|classes|schools --out FILE.xlsx [--school CODE]"),
     ("template", "下载空白导入模板", "write an empty import template: template students --out FILE.xlsx"),

@@ -13,7 +13,7 @@ NAVIGATION = [
     ),
     (
         _("师生库"),
-        [(_("班级"), "people:class_list", "classes"), (_("学生"), "people:student_list", "students"),
+        [(_("班级"), "people:class_list", "classes"), (_("学生学籍"), "people:student_list", "students"),
          (_("教职工"), "people:staff_list", "staff"), (_("学年与校历"), "people:schoolyear_list", "classes")],
     ),
     (
