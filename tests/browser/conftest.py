@@ -9,6 +9,9 @@ import shutil
 
 import pytest
 
+# The README screenshots are retaken on demand (SCREENSHOTS=1), not in every run.
+collect_ignore = [] if os.environ.get("SCREENSHOTS") else ["test_screenshots.py"]
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

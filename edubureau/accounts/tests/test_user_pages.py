@@ -1,14 +1,13 @@
-import io
 
 import pytest
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 from rest_framework.authtoken.models import Token
 
 from conftest import PASSWORD, make_user
 from edubureau.accounts.models import Department, User
 from edubureau.accounts.roles import Role
 from edubureau.core.models import AccessRecord, ChangeAction, ChangeRecord
+from edubureau.core.testing import read_xlsx
 
 NEW_PASSWORD = "Neu-Passwort2026"
 
@@ -51,8 +50,7 @@ def test_it_lists_users_with_search_and_filters(login, actors, school_a):
 def test_it_exports_the_filtered_user_list(login, actors):
     response = login(actors["admin"]).get(reverse("accounts:user_export"), {"role": Role.SCHOOL_ADMIN})
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    rows = read_xlsx(response)
     assert rows[0][0] == "用户名"
     assert sorted(r[0] for r in rows[1:]) == ["a_admin", "b_admin"]
     assert AccessRecord.objects.filter(kind=AccessRecord.Kind.EXPORT, user=actors["admin"]).count() == 1

@@ -1,14 +1,13 @@
 """The import pages: upload → dry-run result → confirm → done, as school A; school B sees none of it."""
 
-import io
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from edubureau.core import import_views, importing
 from edubureau.core.models import ImportJob
+from edubureau.core.testing import downloaded_workbook, read_xlsx
 from edubureau.people.models import Student
 
 from .importtools import counts, student_row, table, write_xlsx
@@ -65,7 +64,7 @@ def test_it_lists_the_errors_and_imports_only_the_valid_rows_on_request(login, s
     assert 'value="valid_only"' in page and 'value="all"' not in page
     report = client.get(reverse("core:import_errors", args=[job.pk]))
     assert report.status_code == 200
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(report.streaming_content))).get_sheet_by_index(0).to_python()
+    sheet = read_xlsx(report)
     assert sheet[0][-1] == "错误说明" and "无权导入其他学校" in sheet[3][-1]
 
     client.post(reverse("core:import_confirm", args=[job.pk]), {"mode": "valid_only"})
@@ -146,7 +145,7 @@ def test_it_marks_a_job_whose_process_is_gone_as_failed(login, school_a_admin, c
 def test_it_offers_templates_for_download(login, school_a_clerk):
     response = login(school_a_clerk).get(reverse("core:import_template", args=["students"]))
     assert response.status_code == 200
-    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    book = downloaded_workbook(response)
     assert book.sheet_names == ["学生", "可选值", "填写说明"]
     assert login(school_a_clerk).get("/system/imports/template/nothing/").status_code == 404
 

@@ -3,9 +3,8 @@ import datetime
 import pytest
 
 from edubureau.core.models import AccessRecord
+from edubureau.core.testing import read_xlsx
 from edubureau.org.models import School, SchoolStatus, Stage, Zone
-
-from .conftest import read_xlsx
 
 
 @pytest.fixture

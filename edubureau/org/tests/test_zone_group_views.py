@@ -1,9 +1,8 @@
 import pytest
 
 from edubureau.core.models import ChangeRecord
+from edubureau.core.testing import read_xlsx
 from edubureau.org.models import District, EduGroup, School, SchoolStatus, Stage, Zone
-
-from .conftest import read_xlsx
 
 
 @pytest.fixture
