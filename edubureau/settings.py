@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("EDUBUREAU_VAR_DIR", BASE_DIR / "var"))
@@ -219,3 +220,6 @@ LOGGING = {
 
 # Demo logins are printed by `edubureau demo`; their password is fixed so the README can show it.
 DEMO_PASSWORD = "Demo@2026edu"
+
+# List-page filters: an unset choice reads 全部 ("all"), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")

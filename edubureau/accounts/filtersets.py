@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.filters import SearchFilterSet, yes_no_filter
 
@@ -9,10 +10,10 @@ from .roles import Role
 
 class UserFilterSet(SearchFilterSet):
     search_fields = ("username", "display_name", "phone")
-    role = django_filters.ChoiceFilter(choices=Role.choices, label="角色")
-    org = django_filters.CharFilter(method="filter_org", label="所属单位")
-    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="科室")
-    is_active = yes_no_filter("启用")
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("角色"))
+    org = django_filters.CharFilter(method="filter_org", label=_("所属单位"))
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("科室"), empty_label=_("全部"))
+    is_active = yes_no_filter(_("启用"))
 
     class Meta:
         model = User

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Department, User
@@ -8,7 +9,7 @@ from .roles import DEFAULT_CAN_EXPORT, DEFAULT_CAN_UNMASK, MODULES, Role
 
 SCHOOL_ROLES = (Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK)
 # "" follows the role's default, so changing the role changes the permission unless it was overridden.
-GRANT_CHOICES = [("", "按角色默认"), ("1", "允许"), ("0", "不允许")]
+GRANT_CHOICES = [("", _("按角色默认")), ("1", _("允许")), ("0", _("不允许"))]
 
 
 class SchoolField(forms.CharField):
@@ -26,17 +27,17 @@ class SchoolField(forms.CharField):
 
 
 class UserForm(forms.ModelForm):
-    org = SchoolField(label="所属单位", required=False, help_text="学校用户必填：10 位学校标识码或学校全称")
-    can_unmask = forms.ChoiceField(label="可查看完整敏感信息", choices=GRANT_CHOICES, required=False)
-    can_export = forms.ChoiceField(label="可导出数据", choices=GRANT_CHOICES, required=False)
+    org = SchoolField(label=_("所属单位"), required=False, help_text=_("学校用户必填：10 位学校标识码或学校全称"))
+    can_unmask = forms.ChoiceField(label=_("可查看完整敏感信息"), choices=GRANT_CHOICES, required=False)
+    can_export = forms.ChoiceField(label=_("可导出数据"), choices=GRANT_CHOICES, required=False)
 
     class Meta:
         model = User
         fields = ["username", "display_name", "phone", "role", "org", "department", "is_active"]
-        labels = {"is_active": "启用"}
+        labels = {"is_active": _("启用")}
         help_texts = {
-            "username": "登录名：字母、数字和 @ . + - _",
-            "is_active": "停用后该用户不能登录，API 令牌失效。",
+            "username": _("登录名：字母、数字和 @ . + - _"),
+            "is_active": _("停用后该用户不能登录，API 令牌失效。"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -48,7 +49,7 @@ class UserForm(forms.ModelForm):
                 self.initial[name] = (
                     "" if value == defaults.get(user.role, False) else ("1" if value else "0")
                 )
-        self.fields["department"].help_text = "科室人员必填"
+        self.fields["department"].help_text = _("科室人员必填")
 
     def clean(self):
         data = super().clean()
@@ -69,11 +70,11 @@ class UserForm(forms.ModelForm):
 
 class UserAddForm(UserForm):
     password1 = forms.CharField(
-        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )  # fmt: skip
     password2 = forms.CharField(
-        label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def clean(self):
@@ -95,8 +96,8 @@ class UserAddForm(UserForm):
 
 class DepartmentForm(forms.ModelForm):
     modules = forms.MultipleChoiceField(
-        label="授权模块", choices=list(MODULES.items()), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="本科室人员可在这些模块中查看和维护全区数据。",
+        label=_("授权模块"), choices=list(MODULES.items()), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("本科室人员可在这些模块中查看和维护全区数据。"),
     )  # fmt: skip
 
     class Meta:

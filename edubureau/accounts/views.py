@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from rest_framework.authtoken.models import Token
 
@@ -34,16 +35,16 @@ class UsersModuleMixin:
 
 
 USER_COLUMNS = (
-    Column("username", "用户名", sort="username", link=True),
-    Column("display_name", "姓名", sort="display_name", link=True),
-    Column("role", "角色", sort="role"),
-    Column("org.name", "所属单位", sort="org__code"),
-    Column("department.name", "所属科室", sort="department__name"),
-    Column("phone", "手机号", mask="phone"),
-    Column("can_unmask", "可查看敏感信息"),
-    Column("can_export", "可导出"),
-    Column("is_active", "启用", sort="is_active"),
-    Column("last_login", "最近登录", sort="last_login"),
+    Column("username", _("用户名"), sort="username", link=True),
+    Column("display_name", _("姓名"), sort="display_name", link=True),
+    Column("role", _("角色"), sort="role"),
+    Column("org.name", _("所属单位"), sort="org__code"),
+    Column("department.name", _("所属科室"), sort="department__name"),
+    Column("phone", _("手机号"), mask="phone"),
+    Column("can_unmask", _("可查看敏感信息")),
+    Column("can_export", _("可导出")),
+    Column("is_active", _("启用"), sort="is_active"),
+    Column("last_login", _("最近登录"), sort="last_login"),
 )
 
 
@@ -166,9 +167,9 @@ class DepartmentListView(UsersModuleMixin, ObjectListView):
     model = Department
     filterset_class = DepartmentFilterSet
     columns = (
-        Column("name", "科室名称", sort="name", link=True),
-        Column("modules_text", "授权模块"),
-        Column("user_count", "人员数", sort="user_count"),
+        Column("name", _("科室名称"), sort="name", link=True),
+        Column("modules_text", _("授权模块")),
+        Column("user_count", _("人员数"), sort="user_count"),
     )
     add_url_name = "accounts:department_add"
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from .filters import SearchFilterSet
@@ -20,7 +21,7 @@ from .models import AccessRecord, ChangeAction, ChangeRecord
 from .scope import VIEW, scope_of
 from .views import log_access
 
-SOURCES = [("web", "网页"), ("api", "API"), ("cli", "控制台"), ("import", "批量导入"), ("system", "系统")]
+SOURCES = [("web", _("网页")), ("api", "API"), ("cli", _("控制台")), ("import", _("批量导入")), ("system", _("系统"))]
 # Field names that hold personal data on any model without its own `sensitive_fields`.
 SENSITIVE_NAMES = {
     "id_number": "id_number",
@@ -43,14 +44,14 @@ def sensitive_kind(model, field_name):
 
 class ChangeFilterSet(SearchFilterSet):
     search_fields = ("object_repr", "user_name", "object_id")
-    user = django_filters.CharFilter(field_name="user_name", lookup_expr="iexact", label="用户名")
-    model = django_filters.ChoiceFilter(method="filter_model", label="对象类型")
-    action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label="操作")
-    source = django_filters.ChoiceFilter(choices=SOURCES, label="来源")
-    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
-    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期")
-    request_id = django_filters.UUIDFilter(label="请求编号")
-    object = django_filters.CharFilter(method="filter_object", label="对象编号或名称")
+    user = django_filters.CharFilter(field_name="user_name", lookup_expr="iexact", label=_("用户名"))
+    model = django_filters.ChoiceFilter(method="filter_model", label=_("对象类型"))
+    action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label=_("操作"))
+    source = django_filters.ChoiceFilter(choices=SOURCES, label=_("来源"))
+    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("起始日期"))
+    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("截止日期"))
+    request_id = django_filters.UUIDFilter(label=_("请求编号"))
+    object = django_filters.CharFilter(method="filter_object", label=_("对象编号或名称"))
 
     class Meta:
         model = ChangeRecord
@@ -75,11 +76,11 @@ class ChangeFilterSet(SearchFilterSet):
 
 class AccessFilterSet(SearchFilterSet):
     search_fields = ("what", "user_name")
-    user = django_filters.CharFilter(field_name="user_name", lookup_expr="iexact", label="用户名")
-    kind = django_filters.ChoiceFilter(choices=AccessRecord.Kind.choices, label="类型")
-    unmasked = django_filters.BooleanFilter(label="含未脱敏数据")
-    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
-    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期")
+    user = django_filters.CharFilter(field_name="user_name", lookup_expr="iexact", label=_("用户名"))
+    kind = django_filters.ChoiceFilter(choices=AccessRecord.Kind.choices, label=_("类型"))
+    unmasked = django_filters.BooleanFilter(label=_("含未脱敏数据"))
+    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("起始日期"))
+    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("截止日期"))
 
     class Meta:
         model = AccessRecord

@@ -3,13 +3,14 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchFilterSet(django_filters.FilterSet):
     """Adds `q`: a free-text search over `search_fields` (icontains, any field matches)."""
 
     search_fields = ()
-    q = django_filters.CharFilter(method="search", label="搜索")
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -23,5 +24,5 @@ class SearchFilterSet(django_filters.FilterSet):
 
 def yes_no_filter(label, **kwargs):
     """A yes/no filter whose empty choice reads 全部 (Django's default select offers 未知)."""
-    choices = [("", "全部"), ("true", "是"), ("false", "否")]
+    choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
     return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=choices), **kwargs)

@@ -17,7 +17,9 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from . import importing
@@ -79,11 +81,14 @@ def _with_poll_url(job):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="文件")
-    school_year = forms.TypedChoiceField(label="学年", coerce=int, required=False)
+    file = forms.FileField(label=gettext_lazy("文件"))
+    school_year = forms.TypedChoiceField(label=gettext_lazy("学年"), coerce=int, required=False)
     mode = forms.ChoiceField(
-        label="方式",
-        choices=[("check", "先校验，确认无误后再导入（推荐）"), ("import", "直接导入（有任何错误则不写入）")],
+        label=gettext_lazy("方式"),
+        choices=[
+            ("check", gettext_lazy("先校验，确认无误后再导入（推荐）")),
+            ("import", gettext_lazy("直接导入（有任何错误则不写入）")),
+        ],
         initial="check",
         widget=forms.RadioSelect,
     )
@@ -91,13 +96,15 @@ class ImportForm(forms.Form):
     def __init__(self, cls, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
-        self.fields["file"].help_text = f"导入模板格式的 .xlsx、.xls 或 .csv（UTF-8 或 GBK 编码）文件，不超过 {limit} MB。"
+        self.fields["file"].help_text = _(
+            "导入模板格式的 .xlsx、.xls 或 .csv（UTF-8 或 GBK 编码）文件，不超过 %(limit)s MB。"
+        ) % {"limit": limit}
         years = cls.school_years()
         if years is None:
             del self.fields["school_year"]
         else:
             self.fields["school_year"].choices = years
-            self.fields["school_year"].help_text = "班级、学生按学年编班。"
+            self.fields["school_year"].help_text = _("班级、学生按学年编班。")
         for name, label in cls.flags:
             self.fields[name] = forms.BooleanField(label=label, required=False)
 
@@ -235,4 +242,6 @@ def template_response(cls):
     buffer = io.BytesIO()
     importing.write_template(cls, buffer)
     buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"{cls.label}导入模板.xlsx", content_type=XLSX)
+    with translation.override(settings.LANGUAGE_CODE):  # the file is Chinese, so is its name
+        name = f"{cls.label}导入模板.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)

@@ -37,7 +37,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 
 from . import context, spreadsheets
@@ -765,12 +765,14 @@ def _big_page_cache():
 
 
 def write_template(importer: Importer | type[Importer], out, rows: Iterable[list] = ()) -> None:
-    """The import template (and, with rows, the export): the data sheet, 可选值 and 填写说明."""
-    headers, choice_rows = importer.choice_rows()
-    sheets = [(importer.label, [template_header(c) for c in importer.columns], rows)]
-    if headers:
-        sheets.append(("可选值", headers, choice_rows))
-    spreadsheets.write_rows_xlsx(out, sheets, notes=[("填写说明", importer.instructions())])
+    """The import template (and, with rows, the export): the data sheet, 可选值 and 填写说明.
+    The workbook is Chinese whatever the UI language: it is the form files are imported in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        headers, choice_rows = importer.choice_rows()
+        sheets = [(str(importer.label), [template_header(c) for c in importer.columns], rows)]
+        if headers:
+            sheets.append(("可选值", headers, choice_rows))
+        spreadsheets.write_rows_xlsx(out, sheets, notes=[("填写说明", importer.instructions())])
 
 
 # --------------------------------------------------------------------------- jobs

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from .masking import mask
 
 
@@ -27,7 +29,7 @@ class Column:
     def value(self, obj, unmasked=False):
         value = self.raw(obj)
         if isinstance(value, bool):
-            return "是" if value else "否"
+            return gettext("是") if value else gettext("否")
         if self.mask:
             return mask(str(value), self.mask, unmasked)
         return value

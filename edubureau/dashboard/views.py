@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.scope import ADD, CHANGE, VIEW, scope_of
 
@@ -8,14 +9,14 @@ from .figures import charts, figures
 
 # (label, url name, module, action, district-level only)
 QUICK_LINKS = [
-    ("新增学生", "people:student_add", "students", ADD, False),
-    ("学生学籍", "people:student_list", "students", VIEW, False),
-    ("班级", "people:class_list", "classes", VIEW, False),
-    ("教职工", "people:staff_list", "staff", VIEW, False),
-    ("学校与单位", "org:school_list", "org", VIEW, False),
-    ("学年与校历", "people:schoolyear_list", "classes", VIEW, False),
-    ("重复数据", "people:duplicates", "students", CHANGE, True),
-    ("导入任务", "core:import_list", None, None, False),
+    (_("新增学生"), "people:student_add", "students", ADD, False),
+    (_("学生学籍"), "people:student_list", "students", VIEW, False),
+    (_("班级"), "people:class_list", "classes", VIEW, False),
+    (_("教职工"), "people:staff_list", "staff", VIEW, False),
+    (_("学校与单位"), "org:school_list", "org", VIEW, False),
+    (_("学年与校历"), "people:schoolyear_list", "classes", VIEW, False),
+    (_("重复数据"), "people:duplicates", "students", CHANGE, True),
+    (_("导入任务"), "core:import_list", None, None, False),
 ]
 
 
@@ -37,5 +38,5 @@ def quick_links(user):
 @login_required
 def home(request):
     figs = figures(request.user)
-    context = {"title": "工作台", "figures": figs, "charts": charts(figs), "links": quick_links(request.user)}
+    context = {"title": _("工作台"), "figures": figs, "charts": charts(figs), "links": quick_links(request.user)}
     return render(request, "dashboard/home.html", context)

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.filters import SearchFilterSet, yes_no_filter
 
@@ -16,15 +17,15 @@ def _groups(request):
 
 class SchoolFilterSet(SearchFilterSet):
     search_fields = ("name", "short_name", "code", "address", "principal")
-    code = django_filters.CharFilter(label="学校标识码")
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label="学段")
-    nature = django_filters.ChoiceFilter(choices=Nature.choices, label="办学性质")
-    status = django_filters.ChoiceFilter(choices=SchoolStatus.choices, label="状态")
-    zone = django_filters.ModelChoiceFilter(queryset=_zones, label="学区")
-    group = django_filters.ModelChoiceFilter(queryset=_groups, label="教育集团")
-    inclusive = yes_no_filter("普惠性")
+    code = django_filters.CharFilter(label=_("学校标识码"))
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("学段"))
+    nature = django_filters.ChoiceFilter(choices=Nature.choices, label=_("办学性质"))
+    status = django_filters.ChoiceFilter(choices=SchoolStatus.choices, label=_("状态"))
+    zone = django_filters.ModelChoiceFilter(queryset=_zones, label=_("学区"), empty_label=_("全部"))
+    group = django_filters.ModelChoiceFilter(queryset=_groups, label=_("教育集团"), empty_label=_("全部"))
+    inclusive = yes_no_filter(_("普惠性"))
     existing_in = django_filters.NumberFilter(
-        method="filter_existing_in", label="存续年份", min_value=1900, max_value=2100
+        method="filter_existing_in", label=_("存续年份"), min_value=1900, max_value=2100
     )
 
     class Meta:
@@ -38,8 +39,8 @@ class SchoolFilterSet(SearchFilterSet):
 
 class ZoneFilterSet(SearchFilterSet):
     search_fields = ("name", "description")
-    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label="区县")
-    school = django_filters.CharFilter(field_name="schools__code", label="成员学校标识码", distinct=True)
+    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("区县"), empty_label=_("全部"))
+    school = django_filters.CharFilter(field_name="schools__code", label=_("成员学校标识码"), distinct=True)
 
     class Meta:
         model = Zone
@@ -48,9 +49,9 @@ class ZoneFilterSet(SearchFilterSet):
 
 class EduGroupFilterSet(SearchFilterSet):
     search_fields = ("name", "lead_school__name")
-    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label="区县")
-    lead_school = django_filters.CharFilter(field_name="lead_school__code", label="牵头学校标识码")
-    school = django_filters.CharFilter(field_name="schools__code", label="成员学校标识码", distinct=True)
+    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("区县"), empty_label=_("全部"))
+    lead_school = django_filters.CharFilter(field_name="lead_school__code", label=_("牵头学校标识码"))
+    school = django_filters.CharFilter(field_name="schools__code", label=_("成员学校标识码"), distinct=True)
 
     class Meta:
         model = EduGroup
@@ -59,7 +60,7 @@ class EduGroupFilterSet(SearchFilterSet):
 
 class CampusFilterSet(SearchFilterSet):
     search_fields = ("name", "address", "school__name")
-    school = django_filters.CharFilter(field_name="school__code", label="学校标识码")
+    school = django_filters.CharFilter(field_name="school__code", label=_("学校标识码"))
 
     class Meta:
         model = Campus

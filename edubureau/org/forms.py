@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from edubureau.core import idcodes
 
@@ -47,7 +48,7 @@ def lock_registry_fields(form: SchoolForm) -> None:
     for name, field in form.fields.items():
         if name not in SCHOOL_LOCAL_FIELDS:
             field.disabled = True
-            field.help_text = "由教育局维护，如需修改请联系区教育局。"
+            field.help_text = _("由教育局维护，如需修改请联系区教育局。")
 
 
 def _member_choices(instance, attr):
@@ -67,8 +68,8 @@ class ZoneForm(forms.ModelForm):
     members = forms.ModelMultipleChoiceField(
         queryset=School.objects.none(),
         required=False,
-        label="学区内学校",
-        help_text="选中的学校归入本学区（同时移出原学区）；未选中的现有成员将移出本学区。",
+        label=_("学区内学校"),
+        help_text=_("选中的学校归入本学区（同时移出原学区）；未选中的现有成员将移出本学区。"),
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
 
@@ -89,8 +90,8 @@ class EduGroupForm(forms.ModelForm):
     members = forms.ModelMultipleChoiceField(
         queryset=School.objects.none(),
         required=False,
-        label="成员学校",
-        help_text="选中的学校加入本集团（同时退出原集团）；牵头学校自动成为成员。",
+        label=_("成员学校"),
+        help_text=_("选中的学校加入本集团（同时退出原集团）；牵头学校自动成为成员。"),
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
 
@@ -144,25 +145,25 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _history_date():
-    return forms.DateField(label="日期", widget=DATE, initial=datetime.date.today)
+    return forms.DateField(label=_("日期"), widget=DATE, initial=datetime.date.today)
 
 
 def _description():
     return forms.CharField(
-        label="说明",
+        label=_("说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="如文件号；留空自动生成",
+        help_text=_("如文件号；留空自动生成"),
     )
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(queryset=School.objects.none(), label="并入学校")
+    into = forms.ModelChoiceField(queryset=School.objects.none(), label=_("并入学校"))
     others = forms.ModelMultipleChoiceField(
         queryset=School.objects.none(),
         required=False,
-        label="同时并入的其他学校",
-        help_text="可选：与本校一起并入的学校",
+        label=_("同时并入的其他学校"),
+        help_text=_("可选：与本校一起并入的学校"),
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     date = _history_date()
@@ -180,8 +181,8 @@ class CloseForm(forms.Form):
     successor = forms.ModelChoiceField(
         queryset=School.objects.none(),
         required=False,
-        label="继承学校",
-        help_text="可选：承接学生与资产的学校",
+        label=_("继承学校"),
+        help_text=_("可选：承接学生与资产的学校"),
     )
     description = _description()
 
@@ -193,7 +194,7 @@ class CloseForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    address = forms.CharField(label="新地址", max_length=200)
+    address = forms.CharField(label=_("新地址"), max_length=200)
     date = _history_date()
     description = _description()
 
@@ -202,8 +203,8 @@ class MoveForm(forms.Form):
 
 
 class RenameForm(forms.Form):
-    name = forms.CharField(label="新校名", max_length=100)
-    short_name = forms.CharField(label="新简称", max_length=40, required=False, help_text="留空则简称不变")
+    name = forms.CharField(label=_("新校名"), max_length=100)
+    short_name = forms.CharField(label=_("新简称"), max_length=40, required=False, help_text=_("留空则简称不变"))
     date = _history_date()
     description = _description()
 

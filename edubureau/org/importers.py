@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from edubureau.core import idcodes
 from edubureau.core.importing import (
     Column,
@@ -29,7 +31,7 @@ def credit_code(value: str) -> str:
 @register
 class SchoolImporter(Importer):
     kind = "schools"
-    label = "学校"
+    label = gettext_lazy("学校")
     module = "org"
     model = School
     order = 10

@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
@@ -81,16 +81,16 @@ def member_rows(user, schools):
 # ---------------------------------------------------------------- schools
 
 SCHOOL_COLUMNS = (
-    Column("code", "学校标识码", sort="code", link=True),
-    Column("name", "学校名称", sort="name", link=True),
-    Column("stage", "学段", sort="stage"),
-    Column("nature", "办学性质", sort="nature"),
-    Column("zone.name", "学区", sort="zone__name"),
-    Column("group.name", "教育集团", sort="group__name"),
-    Column("principal", "校长"),
-    Column("phone", "联系电话"),
-    Column("status", "状态", sort="status"),
-    Column("closed_on", "停办日期", sort="closed_on"),
+    Column("code", _("学校标识码"), sort="code", link=True),
+    Column("name", _("学校名称"), sort="name", link=True),
+    Column("stage", _("学段"), sort="stage"),
+    Column("nature", _("办学性质"), sort="nature"),
+    Column("zone.name", _("学区"), sort="zone__name"),
+    Column("group.name", _("教育集团"), sort="group__name"),
+    Column("principal", _("校长")),
+    Column("phone", _("联系电话")),
+    Column("status", _("状态"), sort="status"),
+    Column("closed_on", _("停办日期"), sort="closed_on"),
 )
 
 
@@ -266,10 +266,10 @@ class ZoneListView(OrgPermissionMixin, ObjectListView):
     model = Zone
     filterset_class = ZoneFilterSet
     columns = (
-        Column("name", "学区名称", sort="name", link=True),
-        Column("district.name", "区县"),
-        Column("school_count", "办学中学校数", sort="school_count"),
-        Column("description", "说明"),
+        Column("name", _("学区名称"), sort="name", link=True),
+        Column("district.name", _("区县")),
+        Column("school_count", _("办学中学校数"), sort="school_count"),
+        Column("description", _("说明")),
     )
     select_related = ("district",)
     add_url_name = "org:zone_add"
@@ -310,11 +310,11 @@ class EduGroupListView(OrgPermissionMixin, ObjectListView):
     model = EduGroup
     filterset_class = EduGroupFilterSet
     columns = (
-        Column("name", "集团名称", sort="name", link=True),
-        Column("lead_school.name", "牵头学校", sort="lead_school__name"),
-        Column("school_count", "办学中成员校数", sort="school_count"),
-        Column("founded_on", "成立日期", sort="founded_on"),
-        Column("district.name", "区县"),
+        Column("name", _("集团名称"), sort="name", link=True),
+        Column("lead_school.name", _("牵头学校"), sort="lead_school__name"),
+        Column("school_count", _("办学中成员校数"), sort="school_count"),
+        Column("founded_on", _("成立日期"), sort="founded_on"),
+        Column("district.name", _("区县")),
     )
     select_related = ("district", "lead_school")
     add_url_name = "org:group_add"

@@ -10,6 +10,7 @@ import unicodedata
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.filters import SearchFilterSet, yes_no_filter
 
@@ -33,17 +34,17 @@ from .models import (
 
 def _school_filters():
     return (
-        django_filters.CharFilter(field_name="school__code", label="学校标识码"),
-        django_filters.NumberFilter(field_name="school_id", label="学校ID", widget=forms.HiddenInput),
+        django_filters.CharFilter(field_name="school__code", label=_("学校标识码")),
+        django_filters.NumberFilter(field_name="school_id", label=_("学校ID"), widget=forms.HiddenInput),
     )
 
 
 class SchoolClassFilterSet(SearchFilterSet):
     search_fields = ("school__name", "school__short_name", "head_teacher__name")
     school, school_id = _school_filters()
-    school_year = django_filters.NumberFilter(field_name="school_year__start_year", label="学年（起始年份）")
-    grade = django_filters.ChoiceFilter(choices=GRADE_CHOICES, label="年级")
-    class_no = django_filters.NumberFilter(label="班号")
+    school_year = django_filters.NumberFilter(field_name="school_year__start_year", label=_("学年（起始年份）"))
+    grade = django_filters.ChoiceFilter(choices=GRADE_CHOICES, label=_("年级"))
+    class_no = django_filters.NumberFilter(label=_("班号"))
 
     class Meta:
         model = SchoolClass
@@ -71,18 +72,18 @@ def _prefix(field, value):
 class StudentFilterSet(SearchFilterSet):
     school, school_id = _school_filters()
     school_class_id = django_filters.NumberFilter(
-        field_name="school_class_id", label="班级ID", widget=forms.HiddenInput
+        field_name="school_class_id", label=_("班级ID"), widget=forms.HiddenInput
     )
     # grade / class_no / school_year describe the student's current class.
     school_year = django_filters.NumberFilter(
-        field_name="school_class__school_year__start_year", label="学年（起始年份）"
+        field_name="school_class__school_year__start_year", label=_("学年（起始年份）")
     )
-    grade = django_filters.ChoiceFilter(field_name="school_class__grade", choices=GRADE_CHOICES, label="年级")
-    class_no = django_filters.NumberFilter(field_name="school_class__class_no", label="班号")
-    status = django_filters.ChoiceFilter(choices=StudentStatus.choices, label="学籍状态")
-    gender = django_filters.ChoiceFilter(choices=Gender.choices, label="性别")
-    is_migrant = yes_no_filter("随迁子女")
-    hukou_type = django_filters.ChoiceFilter(choices=HukouType.choices, label="户籍类型")
+    grade = django_filters.ChoiceFilter(field_name="school_class__grade", choices=GRADE_CHOICES, label=_("年级"))
+    class_no = django_filters.NumberFilter(field_name="school_class__class_no", label=_("班号"))
+    status = django_filters.ChoiceFilter(choices=StudentStatus.choices, label=_("学籍状态"))
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("性别"))
+    is_migrant = yes_no_filter(_("随迁子女"))
+    hukou_type = django_filters.ChoiceFilter(choices=HukouType.choices, label=_("户籍类型"))
 
     class Meta:
         model = Student
@@ -107,13 +108,13 @@ class StudentFilterSet(SearchFilterSet):
 class StaffFilterSet(SearchFilterSet):
     search_fields = ("name", "subjects")
     school, school_id = _school_filters()
-    status = django_filters.ChoiceFilter(choices=StaffStatus.choices, label="状态")
-    gender = django_filters.ChoiceFilter(choices=Gender.choices, label="性别")
-    post_type = django_filters.ChoiceFilter(choices=PostType.choices, label="岗位类别")
-    title = django_filters.ChoiceFilter(choices=Title.choices, label="职称")
-    education = django_filters.ChoiceFilter(choices=Education.choices, label="最高学历")
-    employment = django_filters.ChoiceFilter(choices=Employment.choices, label="用工形式")
-    honour = django_filters.CharFilter(field_name="honours", lookup_expr="contains", label="荣誉称号")
+    status = django_filters.ChoiceFilter(choices=StaffStatus.choices, label=_("状态"))
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("性别"))
+    post_type = django_filters.ChoiceFilter(choices=PostType.choices, label=_("岗位类别"))
+    title = django_filters.ChoiceFilter(choices=Title.choices, label=_("职称"))
+    education = django_filters.ChoiceFilter(choices=Education.choices, label=_("最高学历"))
+    employment = django_filters.ChoiceFilter(choices=Employment.choices, label=_("用工形式"))
+    honour = django_filters.CharFilter(field_name="honours", lookup_expr="contains", label=_("荣誉称号"))
 
     class Meta:
         model = Staff
@@ -132,8 +133,8 @@ class StaffFilterSet(SearchFilterSet):
 
 
 class SchoolYearFilterSet(django_filters.FilterSet):
-    school_year = django_filters.NumberFilter(field_name="start_year", label="学年（起始年份）")
-    is_current = yes_no_filter("当前学年")
+    school_year = django_filters.NumberFilter(field_name="start_year", label=_("学年（起始年份）"))
+    is_current = yes_no_filter(_("当前学年"))
 
     class Meta:
         model = SchoolYear
@@ -141,8 +142,8 @@ class SchoolYearFilterSet(django_filters.FilterSet):
 
 
 class CalendarDayFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date__year", label="年份")
-    kind = django_filters.ChoiceFilter(choices=CalendarDay.Kind.choices, label="类型")
+    year = django_filters.NumberFilter(field_name="date__year", label=_("年份"))
+    kind = django_filters.ChoiceFilter(choices=CalendarDay.Kind.choices, label=_("类型"))
 
     class Meta:
         model = CalendarDay

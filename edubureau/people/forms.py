@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from edubureau.core import idcodes
 from edubureau.core.scope import VIEW, scope_of
@@ -128,7 +129,7 @@ class IdentityMixin:
 
 class StudentForm(IdentityMixin, forms.ModelForm):
     convert_15 = forms.BooleanField(
-        label="15 位旧身份证号", required=False, help_text="勾选后把 15 位旧号码转换为 18 位保存"
+        label=_("15 位旧身份证号"), required=False, help_text=_("勾选后把 15 位旧号码转换为 18 位保存")
     )
 
     class Meta:
@@ -155,7 +156,7 @@ class StudentForm(IdentityMixin, forms.ModelForm):
             self.initial.setdefault("school", own)  # a school's own user: its school, its classes
         school_id = _bound_id(self, "school", own)
         self.fields["school_class"].queryset = class_choices(user, [school_id])
-        self.fields["school_class"].help_text = "本学年的班级；请先选择学校"
+        self.fields["school_class"].help_text = _("本学年的班级；请先选择学校")
         self.fields["school"].widget.attrs.update(_hx_options("people:class_options", "school_class"))
 
     def clean_hukou_region(self):
@@ -218,10 +219,10 @@ class StudentForm(IdentityMixin, forms.ModelForm):
 
 class StaffForm(IdentityMixin, forms.ModelForm):
     convert_15 = forms.BooleanField(
-        label="15 位旧身份证号", required=False, help_text="勾选后把 15 位旧号码转换为 18 位保存"
+        label=_("15 位旧身份证号"), required=False, help_text=_("勾选后把 15 位旧号码转换为 18 位保存")
     )
     honours = forms.MultipleChoiceField(
-        label="荣誉称号", choices=Honour.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("荣誉称号"), choices=Honour.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -277,7 +278,7 @@ class SchoolClassForm(forms.ModelForm):
         self.fields["head_teacher"].queryset = Staff.objects.for_user(user, VIEW).filter(
             Q(school_id=school_id, status="在职") | Q(pk=self.instance.head_teacher_id)
         )
-        self.fields["head_teacher"].help_text = "本校在职教职工；请先选择学校"
+        self.fields["head_teacher"].help_text = _("本校在职教职工；请先选择学校")
         self.fields["school"].widget.attrs.update(_hx_options("people:staff_options", "head_teacher"))
         if not self.instance.pk:
             self.initial.setdefault(
@@ -304,7 +305,7 @@ class SchoolYearForm(forms.ModelForm):
         model = SchoolYear
         fields = ["start_year", "start_date", "end_date", "is_current"]
         widgets = {"start_date": DATE, "end_date": DATE}
-        help_texts = {"is_current": "设为当前学年后，原当前学年自动取消"}
+        help_texts = {"is_current": _("设为当前学年后，原当前学年自动取消")}
 
     def __init__(self, data=None, *, user=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -378,21 +379,21 @@ class StatusChangeForm(forms.Form):
         ("repeat", "留级"),
         ("death", "死亡注销"),
     ]
-    action = forms.ChoiceField(label="异动类型", choices=ACTIONS)
-    date = forms.DateField(label="异动日期", widget=DATE)
+    action = forms.ChoiceField(label=_("异动类型"), choices=ACTIONS)
+    date = forms.DateField(label=_("异动日期"), widget=DATE)
     to_school = forms.ModelChoiceField(
-        label="转入学校",
+        label=_("转入学校"),
         queryset=School.objects.none(),
         required=False,
-        help_text="转学时填写；留空表示转往区外",
+        help_text=_("转学时填写；留空表示转往区外"),
     )
     to_class = ClassChoiceField(
-        label="新班级",
+        label=_("新班级"),
         queryset=SchoolClass.objects.none(),
         required=False,
-        help_text="调班、留级时必填；转学、复学时可选",
+        help_text=_("调班、留级时必填；转学、复学时可选"),
     )
-    reason = forms.CharField(label="原因", max_length=200, required=False)
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
     NEEDS_CLASS = {"change_class", "repeat"}
 
@@ -442,7 +443,7 @@ class MergeForm(forms.Form):
 
     kind = forms.ChoiceField(choices=[("students", "学生"), ("staff", "教职工")])
     keep = forms.IntegerField()
-    members = forms.CharField(help_text="逗号分隔的记录编号")
+    members = forms.CharField(help_text=_("逗号分隔的记录编号"))
 
     def clean(self):
         cleaned = super().clean()

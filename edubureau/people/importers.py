@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from edubureau.core import idcodes
 from edubureau.core.importing import (
@@ -319,7 +320,7 @@ class PersonImporter(Importer):
 @register
 class StudentImporter(PersonImporter):
     kind = "students"
-    label = "学生"
+    label = gettext_lazy("学生")
     module = "students"
     model = Student
     order = 30
@@ -356,7 +357,7 @@ class StudentImporter(PersonImporter):
     person_fields = ("name", "gender", "birth_date", "id_type", "id_number", "student_no", "ethnicity", "hukou_region",
                      "hukou_type", "address", "is_migrant", "no_id_reason")  # fmt: skip
     left_statuses = (StudentStatus.GRADUATED, StudentStatus.TRANSFERRED)
-    flags = (("create_classes", "自动创建不存在的班级"),)
+    flags = (("create_classes", gettext_lazy("自动创建不存在的班级")),)
     school_years = staticmethod(school_year_choices)
     current_school_year = staticmethod(current_school_year)
 
@@ -583,7 +584,7 @@ def resolve(row: tuple) -> tuple:
 @register
 class StaffImporter(PersonImporter):
     kind = "staff"
-    label = "教职工"
+    label = gettext_lazy("教职工")
     module = "staff"
     model = Staff
     order = 40
@@ -669,7 +670,7 @@ def split_list(value: str) -> list[str]:
 @register
 class ClassImporter(Importer):
     kind = "classes"
-    label = "班级"
+    label = gettext_lazy("班级")
     module = "classes"
     model = SchoolClass
     order = 20
