@@ -216,6 +216,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # 403s and 404s are answers, not faults: keep tracebacks for real errors only.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 # Demo logins are printed by `edubureau demo`; their password is fixed so the README can show it.

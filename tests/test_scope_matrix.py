@@ -42,6 +42,7 @@ from edubureau.people.models import (
     CalendarDay,
     Gender,
     Guardian,
+    Posting,
     SchoolClass,
     SchoolYear,
     Staff,
@@ -202,11 +203,14 @@ def seed_school(school, district, year, street, region, head, seq):
     guardian = Guardian.objects.create(
         student=students[0], name=f"{head}赵家长", relation="父亲", phone=f"1380000{region[-2:]}22"
     )
+    posting = Posting.objects.create(
+        staff=staff, kind=Posting.Kind.SUPPORT, place=f"{head}支教点", start_date=datetime.date(2025, 9, 1)
+    )
     with context.acting(None, source="cli"):
         record = changelog.log_create(students[0])
     objects = {
         School: school, Zone: zone, EduGroup: group, Campus: campus, Staff: staff, SchoolClass: school_class,
-        Student: students[0], Guardian: guardian, ChangeRecord: record,
+        Student: students[0], Guardian: guardian, ChangeRecord: record, Posting: posting,
     }  # fmt: skip
     secrets = {
         street,

@@ -43,6 +43,10 @@ class UserForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.instance
+        if not user.pk:
+            # No preselected role: one careless save must not create an administrator.
+            self.fields["role"].choices = [("", _("请选择角色")), *Role.choices]
+            self.initial["role"] = ""
         if user.pk:
             for name, defaults in (("can_unmask", DEFAULT_CAN_UNMASK), ("can_export", DEFAULT_CAN_EXPORT)):
                 value = getattr(user, name)

@@ -15,13 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .filters import SearchFilterSet
+from .filters import SearchFilterSet, yes_no_filter
 from .masking import MASKERS, mask
-from .models import AccessRecord, ChangeAction, ChangeRecord
+from .models import SOURCES, AccessRecord, ChangeAction, ChangeRecord
 from .scope import VIEW, scope_of
 from .views import log_access
 
-SOURCES = [("web", _("网页")), ("api", "API"), ("cli", _("控制台")), ("import", _("批量导入")), ("system", _("系统"))]
 # Field names that hold personal data on any model without its own `sensitive_fields`.
 SENSITIVE_NAMES = {
     "id_number": "id_number",
@@ -78,7 +77,7 @@ class AccessFilterSet(SearchFilterSet):
     search_fields = ("what", "user_name")
     user = django_filters.CharFilter(field_name="user_name", lookup_expr="iexact", label=_("用户名"))
     kind = django_filters.ChoiceFilter(choices=AccessRecord.Kind.choices, label=_("类型"))
-    unmasked = django_filters.BooleanFilter(label=_("含未脱敏数据"))
+    unmasked = yes_no_filter(_("含未脱敏数据"))
     since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("起始日期"))
     until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("截止日期"))
 
@@ -177,28 +176,19 @@ class ChangeDetailView(AuditView):
         )
 
     def field_row(self, model, name, record, unmasked):
-        field = self.model_field(model, name)
-        kind = sensitive_kind(model, field.name if field else name) if model else sensitive_kind(None, name)
+        field = record.field_for(name)
+        kind = sensitive_kind(field.model, field.name) if field else sensitive_kind(model, name)
         before = (record.before or {}).get(name)
         after = (record.after or {}).get(name)
         return {
             "name": name,
-            "label": str(field.verbose_name) if field else name,
+            "label": record.field_label(name),
             "before": self.shown(field, before, kind, unmasked),
             "after": self.shown(field, after, kind, unmasked),
             "in_before": record.before is not None and name in record.before,
             "in_after": record.after is not None and name in record.after,
             "sensitive": bool(kind),
         }
-
-    @staticmethod
-    def model_field(model, name):
-        if model is None:
-            return None
-        for field in model._meta.concrete_fields:
-            if name in (field.attname, field.name):
-                return field
-        return None
 
     @staticmethod
     def shown(field, value, kind, unmasked):

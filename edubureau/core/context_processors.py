@@ -1,9 +1,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .scope import VIEW, scope_of
+from .scope import ANY_MODULE, IMPORT, VIEW, scope_of
 
-# (section, [(label, url name, module that must be visible or None)])
+# (section, [(label, url name, module that must be visible or None[, the action needed there])])
 NAVIGATION = [
     (_("首页"), [(_("工作台"), "home", None)]),
     (
@@ -14,11 +14,12 @@ NAVIGATION = [
     (
         _("师生库"),
         [(_("班级"), "people:class_list", "classes"), (_("学生学籍"), "people:student_list", "students"),
-         (_("教职工"), "people:staff_list", "staff"), (_("学年与校历"), "people:schoolyear_list", "classes")],
+         (_("教职工"), "people:staff_list", "staff"), (_("交流支教"), "people:posting_list", "staff"),
+         (_("学年与校历"), "people:schoolyear_list", "classes")],
     ),
     (
         _("系统"),
-        [(_("导入任务"), "core:import_list", None), (_("审计日志"), "core:change_list", "audit"),
+        [(_("导入任务"), "core:import_list", ANY_MODULE, IMPORT), (_("审计日志"), "core:change_list", "audit"),
          (_("用户管理"), "accounts:user_list", "users"), (_("API 文档"), "api-docs", None)],
     ),
 ]  # fmt: skip
@@ -32,8 +33,8 @@ def navigation(request):
     nav = []
     for section, entries in NAVIGATION:
         items = []
-        for label, name, module in entries:
-            if module and not scope.allows(module, VIEW):
+        for label, name, module, *action in entries:
+            if module and not scope.allows(module, *action or [VIEW]):
                 continue
             url = reverse(name)
             active = path == url if url == "/" else path.startswith(url)

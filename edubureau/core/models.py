@@ -1,5 +1,6 @@
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,10 @@ class ChangeAction(models.TextChoices):
     CREATE = "create", _("新建")
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
+
+
+# Where a change came from; the log stores the code, the pages show the label.
+SOURCES = [("web", _("网页")), ("api", "API"), ("cli", _("控制台")), ("import", _("批量导入")), ("system", _("系统"))]
 
 
 class ChangeRecord(models.Model):
@@ -51,6 +56,36 @@ class ChangeRecord(models.Model):
     @property
     def changed_fields(self):
         return sorted(set(self.before or {}) | set(self.after or {}))
+
+    @property
+    def source_label(self):
+        return dict(SOURCES).get(self.source, self.source)
+
+    def field_for(self, name):
+        """The model field a logged name stands for: an attname ("school_class_id") or, for values
+        logged together with a related row ("guardian__phone"), that row's field."""
+        model = self.content_type.model_class()
+        if model is not None and "__" in name:
+            prefix, name = name.split("__", 1)
+            try:
+                model = apps.get_model(self.content_type.app_label, prefix)
+            except LookupError:
+                return None
+        if model is None:
+            return None
+        return next((f for f in model._meta.concrete_fields if name in (f.attname, f.name)), None)
+
+    def field_label(self, name):
+        field = self.field_for(name)
+        if field is None:
+            return name
+        if "__" in name:
+            return f"{field.model._meta.verbose_name}·{field.verbose_name}"
+        return str(field.verbose_name)
+
+    @property
+    def changed_field_labels(self):
+        return [self.field_label(name) for name in self.changed_fields]
 
 
 class AccessRecord(models.Model):

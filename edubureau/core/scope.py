@@ -13,6 +13,7 @@ from django.db import models
 
 VIEW, ADD, CHANGE, DELETE, IMPORT, EXPORT = "view", "add", "change", "delete", "import", "export"
 WRITE_ACTIONS = (ADD, CHANGE, DELETE, IMPORT)
+ANY_MODULE = "*"
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Scope:
     can_unmask: bool = False
 
     def allows(self, module: str, action: str = VIEW) -> bool:
-        return any(m == module and action in actions for m, actions in self.grants)
+        """May the user do `action` in `module` (ANY_MODULE: in at least one module)?"""
+        return any(module in (m, ANY_MODULE) and action in actions for m, actions in self.grants)
 
     def covers_school(self, school_id) -> bool:
         return self.all_units or school_id in self.school_ids

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from edubureau.core.scope import ADD, CHANGE, VIEW, scope_of
+from edubureau.core.scope import ADD, ANY_MODULE, CHANGE, IMPORT, VIEW, scope_of
 
 from .figures import charts, figures
 
@@ -16,7 +16,7 @@ QUICK_LINKS = [
     (_("学校与单位"), "org:school_list", "org", VIEW, False),
     (_("学年与校历"), "people:schoolyear_list", "classes", VIEW, False),
     (_("重复数据"), "people:duplicates", "students", CHANGE, True),
-    (_("导入任务"), "core:import_list", None, None, False),
+    (_("导入任务"), "core:import_list", ANY_MODULE, IMPORT, False),
 ]
 
 

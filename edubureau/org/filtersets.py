@@ -18,7 +18,7 @@ def _groups(request):
 class SchoolFilterSet(SearchFilterSet):
     search_fields = ("name", "short_name", "code", "address", "principal")
     code = django_filters.CharFilter(label=_("学校标识码"))
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("学段"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("学段"))
     nature = django_filters.ChoiceFilter(choices=Nature.choices, label=_("办学性质"))
     status = django_filters.ChoiceFilter(choices=SchoolStatus.choices, label=_("状态"))
     zone = django_filters.ModelChoiceFilter(queryset=_zones, label=_("学区"), empty_label=_("全部"))

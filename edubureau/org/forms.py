@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.core import idcodes
+from edubureau.core.widgets import DateInput
 
 from . import services
 from .models import Campus, District, EduGroup, School, Zone
@@ -18,8 +19,8 @@ class SchoolForm(forms.ModelForm):
             "zone", "group", "address", "principal", "phone", "status", "opened_on", "closed_on",
         ]  # fmt: skip
         widgets = {
-            "opened_on": forms.DateInput(attrs={"type": "date"}),
-            "closed_on": forms.DateInput(attrs={"type": "date"}),
+            "opened_on": DateInput(),
+            "closed_on": DateInput(),
         }
 
     def clean_code(self):
@@ -98,7 +99,7 @@ class EduGroupForm(forms.ModelForm):
     class Meta:
         model = EduGroup
         fields = ["district", "name", "lead_school", "founded_on"]
-        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"founded_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +142,7 @@ class DistrictForm(forms.ModelForm):
 
 # ---------------------------------------------------------------- 学校沿革
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _history_date():

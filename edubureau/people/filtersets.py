@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.filters import SearchFilterSet, yes_no_filter
+from edubureau.core.widgets import DateInput
 
 from .models import (
     GRADE_CHOICES,
@@ -21,6 +22,7 @@ from .models import (
     Employment,
     Gender,
     HukouType,
+    Posting,
     PostType,
     SchoolClass,
     SchoolYear,
@@ -148,3 +150,21 @@ class CalendarDayFilterSet(django_filters.FilterSet):
     class Meta:
         model = CalendarDay
         fields = ["year", "kind"]
+
+
+class PostingFilterSet(SearchFilterSet):
+    search_fields = ("staff__name", "place", "to_school__name", "note")
+    kind = django_filters.ChoiceFilter(choices=Posting.Kind.choices, label=_("类型"))
+    school = django_filters.CharFilter(field_name="staff__school__code", label=_("派出学校标识码"))
+    to_school = django_filters.CharFilter(field_name="to_school__code", label=_("派往单位标识码"))
+    active_on = django_filters.DateFilter(
+        method="filter_active_on", label=_("在岗日期"), widget=DateInput()
+    )
+
+    class Meta:
+        model = Posting
+        fields = ["q", "kind", "school", "to_school", "active_on"]
+
+    def filter_active_on(self, queryset, name, value):
+        """Postings running on that day: started by then and not yet ended (an open end runs on)."""
+        return queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=value), start_date__lte=value)

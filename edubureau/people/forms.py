@@ -10,21 +10,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.core import idcodes
-from edubureau.core.scope import VIEW, scope_of
+from edubureau.core.scope import CHANGE, VIEW, scope_of
+from edubureau.core.widgets import DateInput
 from edubureau.org.models import Campus, School, SchoolStatus
 
 from .models import (
+    GRADE_CHOICES,
     CalendarDay,
     Honour,
     IdType,
+    Posting,
     SchoolClass,
     SchoolYear,
     Staff,
     Student,
+    StudentStatus,
     Term,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def code_message(label, error) -> str:
@@ -456,3 +460,67 @@ class MergeForm(forms.Form):
             raise forms.ValidationError("请在重复记录中选择要保留的一条。")
         cleaned["remove"] = [m for m in dict.fromkeys(members) if m != keep]
         return cleaned
+
+
+class PostingForm(forms.ModelForm):
+    """交流轮岗 / 支教 / 挂职 of one staff member (the view sets instance.staff); the rules are in
+    Posting.clean, shared with the API."""
+
+    class Meta:
+        model = Posting
+        fields = ["kind", "to_school", "place", "start_date", "end_date", "note"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+        help_texts = {
+            "to_school": _("区内学校；派往区外的留空并填写派往地点"),
+            "end_date": _("尚未结束的留空"),
+        }
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # Any open school of the district may receive a teacher, not only the user's own.
+        schools = School.objects.filter(Q(status=SchoolStatus.OPEN) | Q(pk=self.instance.to_school_id))
+        if self.instance.staff_id:
+            schools = schools.exclude(pk=self.instance.staff.school_id)
+        self.fields["to_school"].queryset = schools.order_by("code")
+
+
+class GraduationForm(forms.Form):
+    """毕业: the 在读 students of some grades of one school in one school year."""
+
+    school_year = forms.ModelChoiceField(label=_("学年"), queryset=SchoolYear.objects.order_by("-start_year"))
+    school = forms.ModelChoiceField(
+        label=_("学校"),
+        queryset=School.objects.none(),
+        error_messages={"invalid_choice": "所选学校不存在或不在您的管理范围内，请重新选择。"},
+    )
+    grades = forms.TypedMultipleChoiceField(
+        label=_("年级"), choices=GRADE_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    date = forms.DateField(label=_("毕业日期"), widget=DATE)
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.user = user
+        schools = schools_for(user).order_by("code")
+        self.fields["school"].queryset = schools
+        if not scope_of(user).all_units:
+            self.initial.setdefault("school", schools.values_list("pk", flat=True).first())
+        self.initial.setdefault("school_year", SchoolYear.objects.filter(is_current=True).first())
+        self.initial.setdefault("date", timezone.localdate())
+        self.fields["grades"].error_messages["required"] = "请至少选择一个毕业年级。"
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate() + datetime.timedelta(days=31):
+            raise forms.ValidationError("毕业日期不能晚于一个月以后。")
+        return value
+
+    def students(self):
+        """The students who would graduate: 在读, in the chosen grades' classes of that year."""
+        data = self.cleaned_data
+        return Student.objects.for_user(self.user, CHANGE).filter(
+            school=data["school"],
+            school_class__school_year=data["school_year"],
+            school_class__grade__in=data["grades"],
+            status=StudentStatus.STUDYING,
+        )

@@ -1,5 +1,6 @@
 """师生库: school years and calendars, classes, students (学籍) and staff."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -441,6 +442,10 @@ class Posting(models.Model):
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_module = "staff"
+    scope_path = "staff__school"
+
     class Meta:
         verbose_name = _("交流支教")
         verbose_name_plural = _("交流支教")
@@ -448,3 +453,40 @@ class Posting(models.Model):
 
     def __str__(self):
         return f"{self.staff} {self.get_kind_display()} {self.start_date}"
+
+    def get_absolute_url(self):
+        return reverse("people:staff_detail", args=[self.staff_id])
+
+    def clean(self):
+        """The rules of a posting, here so that the page, the API and any import share them."""
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "结束日期不能早于开始日期。"
+        self.place = (self.place or "").strip()
+        if not self.to_school_id and not self.place:
+            errors["to_school"] = "请选择派往单位；派往区外的，请在“派往地点”中填写地点。"
+        staff = self.staff if self.staff_id else None
+        if staff and self.to_school_id and self.to_school_id == staff.school_id:
+            errors["to_school"] = f"派往单位不能是{staff.name}所在的{staff.school}，请选择其他单位。"
+        if staff and self.start_date and "end_date" not in errors:
+            other = self.overlapping().first()
+            if other:
+                errors[NON_FIELD_ERRORS] = (
+                    f"{staff.name}在 {other.start_date} 至 {other.end_date or '今'} 已有{other.get_kind_display()}"
+                    f"（{other.to_school or other.place}），时间重叠。同一时间只能有一项交流支教，请调整日期。"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def lock_staff(self):
+        """Inside the saving transaction, before the last check: two overlapping postings of one person
+        saved at the same moment would each pass clean(); locking the staff row serialises them."""
+        Staff.objects.select_for_update().filter(pk=self.staff_id).first()
+
+    def overlapping(self):
+        """The staff member's other postings sharing at least one day with this one (open ends run on)."""
+        others = Posting.objects.filter(staff_id=self.staff_id).exclude(pk=self.pk)
+        others = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start_date))
+        if self.end_date:
+            others = others.filter(start_date__lte=self.end_date)
+        return others.select_related("to_school").order_by("start_date")

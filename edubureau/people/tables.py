@@ -78,3 +78,14 @@ CALENDAR_DAY_COLUMNS = (
     Column("kind", _("类型"), sort="kind"),
     Column("name", _("名称")),
 )
+
+POSTING_COLUMNS = (
+    Column("staff.name", _("姓名"), sort="staff__name", link=True),
+    Column("staff.school.name", _("派出学校"), sort="staff__school__code"),
+    Column("kind", _("类型"), sort="kind"),
+    Column("to_school.name", _("派往单位")),
+    Column("place", _("派往地点")),
+    Column("start_date", _("开始日期"), sort="start_date"),
+    Column("end_date", _("结束日期"), sort="end_date"),
+    Column("note", _("备注")),
+)

@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from edubureau.accounts.roles import Role
 from edubureau.core import changelog, idcodes
 from edubureau.core.masking import mask
 from edubureau.core.models import AccessRecord
@@ -28,6 +30,7 @@ from edubureau.core.views import (
 from . import calendar, services
 from .filtersets import (
     CalendarDayFilterSet,
+    PostingFilterSet,
     SchoolClassFilterSet,
     SchoolYearFilterSet,
     StaffFilterSet,
@@ -35,7 +38,9 @@ from .filtersets import (
 )
 from .forms import (
     CalendarDayForm,
+    GraduationForm,
     MergeForm,
+    PostingForm,
     SchoolClassForm,
     SchoolYearForm,
     StaffForm,
@@ -44,10 +49,22 @@ from .forms import (
     TermForm,
     class_choices,
 )
-from .models import CalendarDay, SchoolClass, SchoolYear, Staff, StaffStatus, Student, StudentStatus, Term
+from .models import (
+    GRADE_LABELS,
+    CalendarDay,
+    Posting,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    StaffStatus,
+    Student,
+    StudentStatus,
+    Term,
+)
 from .tables import (
     CALENDAR_DAY_COLUMNS,
     CLASS_COLUMNS,
+    POSTING_COLUMNS,
     SCHOOL_YEAR_COLUMNS,
     STAFF_COLUMNS,
     STUDENT_COLUMNS,
@@ -162,6 +179,10 @@ class StudentListView(ObjectListView):
     add_url_name = "people:student_add"
     import_url_name = "core:import_new_students"
     export_name = "学生学籍"
+    template_name = "people/student_list.html"
+
+    def base_context(self, **extra):
+        return super().base_context(can_graduate=may_graduate(self.request.user), **extra)
 
 
 class StudentDetailView(ObjectDetailView):
@@ -301,9 +322,16 @@ class StaffDetailView(ObjectDetailView):
         return reverse("people:staff_list")
 
     def extra_context(self, obj, unmasked):
+        user = self.request.user
+        may_change = Staff.objects.for_user(user, CHANGE).filter(pk=obj.pk).exists()
+        allows = scope_of(user).allows
         return {
             "fields": _masked_fields(obj, self.FIELDS, unmasked),
             "postings": obj.postings.select_related("to_school"),
+            # Postings are part of the staff record: their buttons follow the staff change right.
+            "may_add_posting": may_change and allows("staff", ADD),
+            "may_change_posting": may_change,
+            "may_delete_posting": may_change and allows("staff", DELETE),
             "head_of": obj.head_of.select_related("school", "school_year").order_by(
                 "-school_year__start_year"
             ),
@@ -313,6 +341,122 @@ class StaffDetailView(ObjectDetailView):
 class StaffEditView(PeopleEditView):
     model = Staff
     form_class = StaffForm
+
+
+# ---------------------------------------------------------------- postings (交流轮岗 / 支教 / 挂职)
+
+
+class PostingListView(ObjectListView):
+    model = Posting
+    filterset_class = PostingFilterSet
+    columns = POSTING_COLUMNS
+    select_related = ("staff__school", "to_school")
+    export_name = "交流支教"
+
+
+class PostingEditView(PeopleEditView):
+    """Add (?staff=<id> from the staff page) or edit a posting; the rules are in Posting.clean."""
+
+    model = Posting
+    form_class = PostingForm
+
+    def get_object(self, pk):
+        posting = super().get_object(pk)
+        if pk is None:
+            wanted = self.request.GET.get("staff", "")
+            staff = Staff.objects.for_user(self.request.user, CHANGE).select_related("school")
+            posting.staff = get_object_or_404(staff, pk=int(wanted) if wanted.isdigit() else None)
+        return posting
+
+    def get_queryset(self, action=None):
+        return super().get_queryset(action).select_related("staff__school", "to_school")
+
+    def save(self, form, creating, before):
+        form.instance.lock_staff()
+        form.instance.full_clean()  # again under the lock: an overlapping posting saved meanwhile
+        return super().save(form, creating, before)
+
+    def post(self, request, pk=None):
+        try:
+            return super().post(request, pk)
+        except ValidationError:
+            # Lost a race with an overlapping posting: the form now shows why.
+            obj = self.get_object(pk)
+            form = self.get_form(obj, request.POST)
+            form.is_valid()
+            return self.render_form(obj, form)
+
+    def render_form(self, obj, form, status=200):
+        staff = obj.staff
+        title = f"编辑交流支教：{staff.name}" if obj.pk else f"新增交流支教：{staff.name}"
+        context = self.base_context(
+            object=obj, form=form, title=title,
+            breadcrumbs=[(_("教职工"), reverse("people:staff_list")), (staff.name, staff.get_absolute_url()), (title, None)],
+        )  # fmt: skip
+        return render(self.request, self.template_name, context, status=status)
+
+
+class PostingDeleteView(ObjectDeleteView):
+    model = Posting
+
+    def post(self, request, pk):
+        posting = self.get_object(pk)
+        staff_url = posting.get_absolute_url()
+        with transaction.atomic():
+            changelog.delete(posting)
+        messages.success(request, f"已删除交流支教：{posting}")
+        return redirect(staff_url)
+
+
+# ---------------------------------------------------------------- graduation
+
+
+def may_graduate(user) -> bool:
+    """毕业 is for district-level users and school administrators with the students change right
+    (not for a school's clerks)."""
+    scope = scope_of(user)
+    return scope.allows("students", CHANGE) and (scope.all_units or user.role == Role.SCHOOL_ADMIN)
+
+
+class GraduationView(LoginRequiredMixin, View):
+    """毕业: choose year, school and grades; the first POST previews the count, the second
+    (confirm=1) graduates them through people.services (StatusChange rows, change log)."""
+
+    template_name = "people/graduate.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_graduate(request.user):
+            raise PermissionDenied("只有教育局层面或学校管理员（有学生修改权限）可以办理毕业。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self.render_page(GraduationForm(user=request.user))
+
+    def post(self, request):
+        form = GraduationForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_page(form)
+        students = form.students()
+        data = form.cleaned_data
+        what = f"{data['school']} {data['school_year']} {'、'.join(GRADE_LABELS[g] for g in sorted(data['grades']))}"
+        if request.POST.get("confirm") != "1":
+            # The confirm button resends exactly what was previewed (hidden inputs, no duplicate ids).
+            carried = [(name, value) for name in form.fields for value in request.POST.getlist(name)]
+            return self.render_page(form, preview=students.count(), what=what, carried=carried)
+        with transaction.atomic():
+            count = services.graduate_students(students, data["date"], "毕业")
+        if not count:
+            messages.warning(request, f"{what}没有在读学生，未办理毕业。")
+            return self.render_page(form)
+        messages.success(request, f"已办理毕业：{what}共 {count} 名学生。")
+        return redirect(reverse("people:student_list") + f"?school={data['school'].code}&status=毕业")
+
+    def render_page(self, form, preview=None, what="", carried=()):
+        context = {
+            "title": "毕业", "form": form, "preview": preview, "what": what, "carried": carried,
+            "breadcrumbs": [(_("学生学籍"), reverse("people:student_list")), ("毕业", None)],
+        }  # fmt: skip
+        return render(self.request, self.template_name, context)
 
 
 # ---------------------------------------------------------------- school years and the calendar

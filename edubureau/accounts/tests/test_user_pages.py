@@ -267,3 +267,14 @@ def test_it_adds_and_lists_departments(login, admin_user):
     response = client.get(reverse("accounts:department_list"))
     assert "体卫艺科" in response.text and "学生学籍" in response.text
     assert "体卫艺科" in client.get(department.get_absolute_url()).text
+
+
+def test_it_preselects_no_role_and_requires_one_when_adding_a_user(login, admin_user):
+    client = login(admin_user)
+    page = client.get(reverse("accounts:user_add")).content.decode()
+    assert '<option value="" selected>' in page
+    response = client.post(
+        reverse("accounts:user_add"),
+        {"username": "norole", "display_name": "无角色", "password1": "Xy#12345678", "password2": "Xy#12345678"},
+    )
+    assert response.status_code == 200 and not User.objects.filter(username="norole").exists()

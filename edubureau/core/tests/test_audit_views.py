@@ -150,3 +150,15 @@ def test_it_refuses_to_change_or_delete_a_record_in_code(student_changes):
         created.delete()
     created.refresh_from_db()
     assert created.object_repr == "审计测试生"
+
+
+def test_it_names_changed_fields_by_their_labels_on_object_pages(login, admin_user, school_a):
+    from edubureau.core import changelog
+
+    before = changelog.snapshot(school_a)
+    school_a.principal = "新校长"
+    school_a.save()
+    record = changelog.log_update(school_a, before)
+    assert record.changed_field_labels == ["校长"]
+    page = login(admin_user).get(f"/org/schools/{school_a.pk}/").content.decode()
+    assert "<div>校长</div>" in page and "principal" not in page

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from edubureau.core import import_views, importing
-from edubureau.core.models import ImportJob
+from edubureau.core.models import AccessRecord, ImportJob
 from edubureau.core.testing import downloaded_workbook, read_xlsx
 from edubureau.people.models import Student
 
@@ -66,6 +66,8 @@ def test_it_lists_the_errors_and_imports_only_the_valid_rows_on_request(login, s
     assert report.status_code == 200
     sheet = read_xlsx(report)
     assert sheet[0][-1] == "错误说明" and "无权导入其他学校" in sheet[3][-1]
+    download = AccessRecord.objects.get(kind=AccessRecord.Kind.EXPORT, user=school_a_admin)
+    assert download.unmasked and download.what.startswith("导入错误报告")
 
     client.post(reverse("core:import_confirm", args=[job.pk]), {"mode": "valid_only"})
     assert list(Student.objects.values_list("name", flat=True)) == ["王一"]

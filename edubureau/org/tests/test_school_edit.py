@@ -120,3 +120,14 @@ def test_it_shows_the_detail_page_with_links_and_history(login, admin_user, scho
     assert 'href="/people/students/?school=2131000001"' in html
     assert 'href="/people/staff/?school=2131000001"' in html
     assert response.context["can_history"] is True
+
+
+def test_it_shows_stored_dates_in_the_date_pickers_so_a_save_keeps_them(login, admin_user, school_a):
+    # The browser's date input accepts only YYYY-MM-DD; the Chinese locale's 2019/09/01 showed as
+    # empty and was saved as empty, silently erasing the opening date.
+    school_a.opened_on = datetime.date(2019, 9, 1)
+    school_a.save()
+    page = login(admin_user).get(f"/org/schools/{school_a.pk}/edit/").content.decode()
+    assert 'name="opened_on" value="2019-09-01"' in page
+    history = login(admin_user).get(f"/org/schools/{school_a.pk}/history/").content.decode()
+    assert f'name="date" value="{datetime.date.today():%Y-%m-%d}"' in history

@@ -22,13 +22,14 @@ from edubureau.core.api import (
 )
 from edubureau.core.masking import mask
 from edubureau.org.api.serializers import school_field
-from edubureau.org.models import Campus
+from edubureau.org.models import Campus, School
 
 from .. import services
 from ..models import (
     GRADE_LABELS,
     Guardian,
     IdType,
+    Posting,
     SchoolClass,
     SchoolYear,
     Staff,
@@ -450,3 +451,66 @@ class StaffSerializer(MaskedFieldsMixin, ScopedModelSerializer):
 
     def validate(self, attrs):
         return check_identity(attrs, self.instance)
+
+
+# ---------------------------------------------------------------- postings (交流轮岗 / 支教 / 挂职)
+
+
+class PostingSerializer(ScopedModelSerializer):
+    """The staff member by `staff` (id) or by `staff_id_number` (证件号码, with `staff_id_type`,
+    default 居民身份证); the receiving school by 学校标识码 — any school of the district, not only
+    the user's own. The rules (dates, overlaps, own school) are Posting.clean's."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="people-api:posting-detail")
+    staff = ScopedPrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False)
+    staff_id_number = serializers.CharField(
+        write_only=True, required=False, help_text="不知道教职工 id 时，用证件号码指定教职工"
+    )
+    # A CharField, not a ChoiceField: a second enum of the ID types would confuse the schema.
+    staff_id_type = serializers.CharField(
+        write_only=True, required=False, default=IdType.RESIDENT, help_text="教职工的证件类型，默认居民身份证"
+    )
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+    to_school = NaturalKeyField(
+        slug_field="code",
+        queryset=School.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": "学校标识码 {value} 不存在。"},
+        help_text="派往学校的学校标识码；派往区外的不填，填写 place",
+    )
+    to_school_name = serializers.CharField(source="to_school.name", read_only=True, default="")
+
+    class Meta:
+        model = Posting
+        fields = [
+            "id", "url", "staff", "staff_id_number", "staff_id_type", "staff_name", "kind", "to_school",
+            "to_school_name", "place", "start_date", "end_date", "note",
+        ]  # fmt: skip
+
+    def validate(self, attrs):
+        number = (attrs.pop("staff_id_number", "") or "").strip().upper()
+        id_type = attrs.pop("staff_id_type", IdType.RESIDENT)
+        if number and "staff" not in attrs:
+            user = self.context["request"].user
+            found = Staff.objects.for_user(user).filter(id_type=id_type, id_number=number).first()
+            if found is None:
+                raise serializers.ValidationError(
+                    {"staff_id_number": [f"没有证件号码为 {number} 的教职工，或不在您的管理范围内。"]}
+                )
+            attrs["staff"] = found
+        if self.instance is None and "staff" not in attrs:
+            raise serializers.ValidationError(
+                {"staff": ["请用 staff（id）或 staff_id_number（证件号码）指定教职工。"]}
+            )
+        return attrs
+
+    def save_new(self, instance):
+        instance.lock_staff()
+        self.full_clean(instance)  # again, now that no other posting of this person can be saved
+        super().save_new(instance)
+
+    def save_existing(self, instance, before):
+        instance.lock_staff()
+        self.full_clean(instance)
+        super().save_existing(instance, before)

@@ -8,4 +8,5 @@ router.register("school-years", views.SchoolYearViewSet, basename="schoolyear")
 router.register("classes", views.SchoolClassViewSet, basename="schoolclass")
 router.register("students", views.StudentViewSet, basename="student")
 router.register("staff", views.StaffViewSet, basename="staff")
+router.register("postings", views.PostingViewSet, basename="posting")
 urlpatterns = router.urls

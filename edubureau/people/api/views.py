@@ -1,7 +1,13 @@
 from edubureau.core.api import ScopedModelViewSet, ScopedReadOnlyModelViewSet, scoped_schema
 
-from ..filtersets import SchoolClassFilterSet, SchoolYearFilterSet, StaffFilterSet, StudentFilterSet
-from ..models import SchoolClass, SchoolYear, Staff, Student
+from ..filtersets import (
+    PostingFilterSet,
+    SchoolClassFilterSet,
+    SchoolYearFilterSet,
+    StaffFilterSet,
+    StudentFilterSet,
+)
+from ..models import Posting, SchoolClass, SchoolYear, Staff, Student
 from . import serializers
 
 
@@ -56,3 +62,15 @@ class StaffViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "birth_date", "hire_date", "title", "status"]
     natural_key = ("id_type", "id_number")
     detail_view_name = "people-api:staff-detail"
+
+
+@scoped_schema(serializers.PostingSerializer)
+class PostingViewSet(ScopedModelViewSet):
+    """交流轮岗、支教、挂职。教职工用 `staff`（id）或 `staff_id_number`（证件号码）指定，派往单位用学校标识码；
+    过滤：`kind`、`school`（派出学校标识码）、`to_school`、`active_on`（某日在岗）。"""
+
+    queryset = Posting.objects.select_related("staff__school", "to_school")
+    serializer_class = serializers.PostingSerializer
+    filterset_class = PostingFilterSet
+    ordering_fields = ["start_date", "end_date", "kind"]
+    detail_view_name = "people-api:posting-detail"
