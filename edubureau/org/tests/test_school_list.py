@@ -100,3 +100,11 @@ def test_it_shows_school_b_only_its_own_school(login, school_b_admin, registry):
 
 def test_it_refuses_export_to_a_user_without_export_right(login, school_a_clerk, registry):
     assert login(school_a_clerk).get("/org/schools/export/").status_code == 403
+
+
+def test_it_logs_an_export_with_its_filters_in_words(login, admin_user, school_a):
+    from edubureau.core.models import AccessRecord
+
+    login(admin_user).get("/org/schools/export/", {"stage": "小学", "q": "实验"})
+    record = AccessRecord.objects.get(kind=AccessRecord.Kind.EXPORT)
+    assert record.what == "学校：搜索=实验；学段=小学" and record.rows == 1
