@@ -1,10 +1,14 @@
 """The home page's figures, computed within the user's scope with a few aggregate queries
 (never one query per school or class)."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from edubureau.core.scope import VIEW, scope_of
 from edubureau.org.models import Nature, School, SchoolStatus, Stage
+from edubureau.people.filtersets import CLASS_SIZE_LIMITS
 from edubureau.people.models import (
     GRADE_LABELS,
     SchoolClass,
@@ -16,8 +20,8 @@ from edubureau.people.models import (
     Title,
 )
 
-# Class-size thresholds: 45 is the standard for primary, 50 for junior schools; above 55 is 大班额.
-SIZE_LIMITS = (45, 50, 55)
+# Class-size thresholds (the class list's size filter): 45, 50, and above 55 is 大班额.
+SIZE_LIMITS = tuple(CLASS_SIZE_LIMITS.values())
 
 
 def _counts(queryset, field):
@@ -63,7 +67,16 @@ def class_figures(user, year=None):
     bands = sized.aggregate(
         total=Count("pk"), **{f"over_{n}": Count("pk", filter=Q(size__gt=n)) for n in SIZE_LIMITS}
     )
-    return {"year": year, **{k: v or 0 for k, v in bands.items()}}
+    return {"year": year, "urls": class_list_urls(year), **{k: v or 0 for k, v in bands.items()}}
+
+
+def class_list_urls(year):
+    """The class list of that year, all and per size band; the list applies the user's scope."""
+    url = reverse("people:class_list")
+    urls = {"total": f"{url}?{urlencode({'school_year': year.start_year})}"}
+    for size, n in CLASS_SIZE_LIMITS.items():
+        urls[f"over_{n}"] = f"{url}?{urlencode({'school_year': year.start_year, 'size': size})}"
+    return urls
 
 
 def figures(user):

@@ -9,7 +9,8 @@ import unicodedata
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.filters import SearchFilterSet, yes_no_filter
@@ -41,16 +42,51 @@ def _school_filters():
     )
 
 
+def with_class_size(queryset):
+    """Classes annotated with n_students, their 在读 students. A correlated subquery, not a GROUP BY
+    over the join: the database counts the students of the classes it returns, not of every class
+    in the district. Annotated once, whether the list page or the size filter asks first."""
+    if "n_students" in queryset.query.annotations:
+        return queryset
+    studying = (
+        Student.objects.filter(school_class=OuterRef("pk"), status=StudentStatus.STUDYING)
+        .order_by()
+        .values("school_class")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(n_students=Coalesce(Subquery(studying), 0))
+
+
+# 班额: 45 is the standard for primary, 50 for junior schools; above 55 is 大班额.
+CLASS_SIZE_LIMITS = {"over45": 45, "over50": 50, "over55": 55}
+CLASS_SIZE_CHOICES = [
+    ("over45", _("超过45人")),
+    ("over50", _("超过50人")),
+    ("over55", _("大班额（超过55人）")),
+    ("over_capacity", _("超出教室容量")),
+]
+
+
 class SchoolClassFilterSet(SearchFilterSet):
     search_fields = ("school__name", "school__short_name", "head_teacher__name")
     school, school_id = _school_filters()
     school_year = django_filters.NumberFilter(field_name="school_year__start_year", label=_("学年（起始年份）"))
     grade = django_filters.ChoiceFilter(choices=GRADE_CHOICES, label=_("年级"))
     class_no = django_filters.NumberFilter(label=_("班号"))
+    size = django_filters.ChoiceFilter(choices=CLASS_SIZE_CHOICES, method="filter_size", label=_("班额"))
 
     class Meta:
         model = SchoolClass
-        fields = ["q", "school", "school_id", "school_year", "grade", "class_no"]
+        fields = ["q", "school", "school_id", "school_year", "grade", "class_no", "size"]
+
+    def filter_size(self, queryset, name, value):
+        """Classes with more 在读 students than the limit (or than their classroom holds; a class
+        without a recorded capacity is never over it)."""
+        queryset = with_class_size(queryset)
+        if value == "over_capacity":
+            return queryset.filter(n_students__gt=F("capacity"))
+        return queryset.filter(n_students__gt=CLASS_SIZE_LIMITS[value])
 
 
 def _looks_like_number(value: str) -> bool:

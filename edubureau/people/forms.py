@@ -2,21 +2,25 @@
 and gender against the other fields, 学籍号 against the ID number); errors say what to fix."""
 
 import datetime
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edubureau.core import idcodes
+from edubureau.core import changelog, idcodes
 from edubureau.core.scope import CHANGE, VIEW, scope_of
 from edubureau.core.widgets import DateInput
-from edubureau.org.models import Campus, School, SchoolStatus
+from edubureau.org.models import STAGE_GRADES, Campus, School, SchoolStatus, Stage
 
+from . import services
 from .models import (
     GRADE_CHOICES,
     CalendarDay,
+    Guardian,
     Honour,
     IdType,
     Posting,
@@ -149,6 +153,7 @@ class StudentForm(IdentityMixin, forms.ModelForm):
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
         self.user = user
+        self.guardians = guardian_formset(self.instance, data, user)
         if self.instance.pk:
             # School and class change only through 学籍异动 (transfer, 调班), which keep the history.
             del self.fields["school"], self.fields["school_class"]
@@ -162,6 +167,10 @@ class StudentForm(IdentityMixin, forms.ModelForm):
         self.fields["school_class"].queryset = class_choices(user, [school_id])
         self.fields["school_class"].help_text = _("本学年的班级；请先选择学校")
         self.fields["school"].widget.attrs.update(_hx_options("people:class_options", "school_class"))
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return (self.guardians.is_valid() if self.guardians.is_bound else True) and valid
 
     def clean_hukou_region(self):
         value = self.cleaned_data["hukou_region"]
@@ -219,6 +228,83 @@ class StudentForm(IdentityMixin, forms.ModelForm):
             self.add_error("student_no", "学籍号已存在，同一学生不能重复注册。")
             return
         cleaned["student_no"] = value
+
+
+PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-\d{7,8}")
+
+
+class GuardianForm(forms.ModelForm):
+    """One 监护人 row of the student form. A user who may not unmask never gets the stored phone in the
+    input: it stays empty (the masked value as placeholder) and an empty input keeps the stored phone."""
+
+    class Meta:
+        model = Guardian
+        fields = ["name", "relation", "phone"]
+
+    def __init__(self, *args, masked=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Taken before validation, which writes the posted values onto the instance.
+        self.before = changelog.snapshot(self.instance) if self.instance.pk else None
+        self.keeps_phone = bool(masked and self.instance.pk and self.instance.phone)
+        self.fields["relation"].required = False  # checked in clean(), with a message naming the row
+        self.fields["name"].error_messages["required"] = "请填写监护人姓名；不需要的行请清空或勾选删除。"
+        self.fields["phone"].widget.attrs["placeholder"] = "如 13812345678 或 021-64123456"
+        if self.keeps_phone:
+            self.initial["phone"] = ""
+            self.fields["phone"].widget.attrs["placeholder"] = idcodes.mask_phone(self.instance.phone)
+            self.fields["phone"].help_text = _("留空表示不修改")
+
+    def clean_phone(self):
+        value = "".join(self.cleaned_data["phone"].split()).replace("—", "-").replace("－", "-")
+        if not value:
+            return self.instance.phone if self.keeps_phone else ""
+        if not PHONE_RE.fullmatch(value):
+            raise forms.ValidationError(
+                f"联系电话“{value}”格式不正确：请填写 11 位手机号（如 13812345678）或带区号的固定电话（如 021-64123456）。"
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        name, relation = (cleaned.get("name") or "").strip(), (cleaned.get("relation") or "").strip()
+        if name and not relation:
+            self.add_error("relation", f"请填写{name}与学生的关系（如父亲、母亲）。")
+        return cleaned
+
+
+def guardian_formset(student, data, user):
+    """The student's own guardians (the student is already scoped) plus empty rows: 2 on add, 1 on edit.
+    Unbound when the post carries no guardian rows (an older form, a script): guardians stay as they are."""
+    formset_class = forms.inlineformset_factory(
+        Student, Guardian, form=GuardianForm, extra=1 if student.pk else 2, can_delete=True, max_num=10
+    )
+    if data is not None and "guardians-TOTAL_FORMS" not in data:
+        data = None
+    return formset_class(
+        data,
+        instance=student,
+        prefix="guardians",
+        form_kwargs={"masked": not scope_of(user).can_unmask},
+    )
+
+
+def save_guardians(formset):
+    """Create, update and delete the guardian rows, each logged in the change log (inside the view's
+    transaction, with the student)."""
+    if not formset.is_bound:
+        return
+    for form in formset.forms:
+        guardian = form.instance
+        if formset._should_delete_form(form):
+            if guardian.pk:
+                changelog.delete(guardian)
+        elif form.has_changed() and (form.cleaned_data.get("name") or guardian.pk):
+            guardian.student = formset.instance
+            guardian.save()
+            if form.before is None:
+                changelog.log_create(guardian)
+            else:
+                changelog.log_update(guardian, form.before)
 
 
 class StaffForm(IdentityMixin, forms.ModelForm):
@@ -372,6 +458,16 @@ class CalendarDayForm(forms.ModelForm):
         return cleaned
 
 
+def transfer_schools(student):
+    """Where a student may transfer to: the other open schools of the district whose 学段 teaches the
+    student's current grade (a school user transfers out of their own scope, so the district, not the scope)."""
+    schools = School.objects.filter(district_id=student.school.district_id, status=SchoolStatus.OPEN)
+    if student.school_class_id:
+        grade = student.school_class.grade
+        schools = schools.filter(stage__in=[stage for stage in Stage if grade in STAGE_GRADES[stage]])
+    return schools.exclude(pk=student.school_id).order_by("code")
+
+
 class StatusChangeForm(forms.Form):
     """学籍异动 on the student page; the view hands the cleaned data to people.services."""
 
@@ -383,13 +479,19 @@ class StatusChangeForm(forms.Form):
         ("repeat", "留级"),
         ("death", "死亡注销"),
     ]
-    action = forms.ChoiceField(label=_("异动类型"), choices=ACTIONS)
+    # No preselection: 转学, the first action, is the one with the biggest consequences.
+    action = forms.ChoiceField(
+        label=_("异动类型"),
+        choices=[("", "请选择"), *ACTIONS],
+        error_messages={"required": "请选择异动类型。"},
+    )
     date = forms.DateField(label=_("异动日期"), widget=DATE)
     to_school = forms.ModelChoiceField(
         label=_("转入学校"),
         queryset=School.objects.none(),
         required=False,
         help_text=_("转学时填写；留空表示转往区外"),
+        error_messages={"invalid_choice": "所选学校不能转入：请选择本区开办中、开设该学生年级的其他学校。"},
     )
     to_class = ClassChoiceField(
         label=_("新班级"),
@@ -405,9 +507,7 @@ class StatusChangeForm(forms.Form):
         super().__init__(data, **kwargs)
         self.student = student
         self.initial.setdefault("date", timezone.localdate())
-        self.fields["to_school"].queryset = School.objects.filter(
-            district_id=student.school.district_id, status=SchoolStatus.OPEN
-        ).exclude(pk=student.school_id)
+        self.fields["to_school"].queryset = transfer_schools(student)
         to_school = _bound_id(self, "to_school")
         self.fields["to_class"].queryset = class_choices(user, [student.school_id, to_school]).exclude(
             pk=student.school_class_id
@@ -437,6 +537,11 @@ class StatusChangeForm(forms.Form):
             and to_class.school_id != self.student.school_id
         ):
             self.add_error("to_class", f"{to_class.name}不是{self.student.school}的班级。")
+        elif action == "change_class" and to_class:
+            try:
+                services.check_same_grade(self.student, to_class)
+            except ValidationError as e:
+                self.add_error("to_class", e)
         if action in ("death", "suspend") and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "请填写原因。")
         return cleaned

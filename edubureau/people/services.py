@@ -152,7 +152,19 @@ def change_class(student: Student, to_class: SchoolClass, date=None, reason: str
     _need_class_of(to_class, student.school)
     if to_class.pk == student.school_class_id:
         raise ValidationError(f"{student.name}已在{to_class.name}。")
+    check_same_grade(student, to_class)
     return _move_class(student, to_class, Kind.CHANGE_CLASS, date, reason)
+
+
+def check_same_grade(student: Student, to_class: SchoolClass) -> None:
+    """A class change keeps the grade; other grades go through 留级 or the year-end 升级."""
+    current = student.school_class
+    if current and current.grade != to_class.grade:
+        raise ValidationError(
+            f"调班不改变年级：{to_class.name}是{to_class.get_grade_display()}，"
+            f"{student.name}在{current.get_grade_display()}。"
+            "转入低年级请办理留级；升入高年级请在学年末办理升级。"
+        )
 
 
 def _move_class(student, to_class, kind, date, reason):

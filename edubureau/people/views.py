@@ -5,8 +5,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +33,7 @@ from .filtersets import (
     SchoolYearFilterSet,
     StaffFilterSet,
     StudentFilterSet,
+    with_class_size,
 )
 from .forms import (
     CalendarDayForm,
@@ -48,6 +47,7 @@ from .forms import (
     StudentForm,
     TermForm,
     class_choices,
+    save_guardians,
 )
 from .models import (
     GRADE_LABELS,
@@ -127,18 +127,10 @@ class ClassListView(ObjectListView):
     select_related = ("school", "school_year", "head_teacher")
     add_url_name = "people:class_add"
     import_url_name = "core:import_new_classes"
+    template_name = "people/class_list.html"
 
     def get_queryset(self, action=None):
-        # A correlated subquery, not a GROUP BY over the join: the database counts the students of
-        # the page's 50 classes, not of every class in the district.
-        studying = (
-            Student.objects.filter(school_class=OuterRef("pk"), status=StudentStatus.STUDYING)
-            .order_by()
-            .values("school_class")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return super().get_queryset(action).annotate(n_students=Coalesce(Subquery(studying), 0))
+        return with_class_size(super().get_queryset(action))
 
 
 class ClassDetailView(ObjectDetailView):
@@ -221,11 +213,16 @@ class StudentDetailView(ObjectDetailView):
 class StudentEditView(PeopleEditView):
     model = Student
     form_class = StudentForm
+    template_name = "people/student_form.html"
 
     def save(self, form, creating, before):
+        # Guardians in the same transaction as the student (ObjectEditView.post wraps save).
         if creating:
-            return services.enrol_student(form.save(commit=False))
-        return super().save(form, creating, before)
+            student = services.enrol_student(form.save(commit=False))
+        else:
+            student = super().save(form, creating, before)
+        save_guardians(form.guardians)
+        return student
 
 
 class StudentDeleteView(ObjectDeleteView):

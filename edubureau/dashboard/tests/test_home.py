@@ -120,3 +120,40 @@ def test_it_offers_school_users_no_district_links(login, actors, district_data):
 def test_it_sends_anonymous_users_to_login(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and "/login/" in response.url
+
+
+def class_links(page):
+    """The class-size figures' links: element id -> href."""
+    return {id_: href for href, id_ in re.findall(r'href="([^"]+)" id="(link-over-\d+)"', page)}
+
+
+def test_it_links_class_sizes_to_the_filtered_class_list(login, actors, district_data):
+    page = login(actors["admin"]).get(reverse("home")).content.decode()
+    url = reverse("people:class_list")
+    assert class_links(page) == {
+        "link-over-45": f"{url}?school_year=2025&amp;size=over45",
+        "link-over-50": f"{url}?school_year=2025&amp;size=over50",
+        "link-over-55": f"{url}?school_year=2025&amp;size=over55",
+    }
+    assert f'href="{url}?school_year=2025"' in page
+
+
+@pytest.mark.parametrize(
+    "who, over", [("admin", [4, 2, 1]), ("school_a_admin", [3, 2, 1]), ("school_b_admin", [1, 0, 0])]
+)
+def test_it_lists_as_many_classes_as_the_figures_say(
+    login, actors, district_data, school_b, school_year, who, over
+):
+    """Following a link shows the classes the figure counted, within the user's scope: school B
+    gets a class of 47 that only the admin and school B's own admin see."""
+    b47 = SchoolClass.objects.create(school=school_b, school_year=school_year, grade=2, class_no=1)
+    Student.objects.bulk_create(student(school_b, b47) for _ in range(47))
+    client = login(actors[who])
+    figs = client.get(reverse("home")).context["figures"]["classes"]
+    for n, expected in zip((45, 50, 55), over, strict=True):
+        assert figs[f"over_{n}"] == expected
+        rows = client.get(figs["urls"][f"over_{n}"]).context["rows"]
+        assert len(rows) == expected
+        assert all(obj.n_students > n and obj.school_year == school_year for obj, _ in rows)
+        if who != "admin":
+            assert {obj.school for obj, _ in rows} <= {actors[who].org}

@@ -117,3 +117,12 @@ def test_it_graduates_a_set_of_students_with_one_change_each(
     assert (
         ChangeRecord.objects.filter(content_type__model="statuschange", action="create").count() == 30
     )  # +休学
+
+
+def test_it_refuses_a_class_change_across_grades_everywhere(student_a, school_a, school_year):
+    # The rule lives in the service, so the web form and the API refuse alike.
+    grade_two = SchoolClass.objects.create(school=school_a, school_year=school_year, grade=2, class_no=1)
+    with pytest.raises(ValidationError, match="调班不改变年级"):
+        services.change_class(student_a, grade_two, DAY)
+    student_a.refresh_from_db()
+    assert student_a.school_class != grade_two and not StatusChange.objects.filter(student=student_a).exists()
