@@ -15,6 +15,7 @@ nothing the second time: rows are matched by natural key and only differing rows
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import datetime
 import decimal
@@ -342,7 +343,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)  # e.g. "将新建 3 个班级"
 
 
-class Importer:
+class Importer(abc.ABC):
     """Base class: subclasses set the attributes and implement validate() and export_rows().
 
     validate(table) must, for every row without errors, leave
@@ -382,8 +383,9 @@ class Importer:
     def current_school_year(cls) -> int | None:
         return None
 
+    @abc.abstractmethod
     def validate(self, table: Rows) -> None:
-        raise NotImplementedError
+        """Clean every row of `table` column-wise, recording errors on it."""
 
     def describe(self, values: dict) -> str:
         """The object_repr of a change record for an object with these values."""
@@ -391,9 +393,11 @@ class Importer:
 
     def write_related(self, plan: Plan, new_ids: list[int]) -> None:
         """Write what the "related__field" values ask for (guardians, enrollments ...)."""
+        return  # most importers have nothing related to write
 
+    @abc.abstractmethod
     def export_rows(self, school_code: str | None = None) -> Iterable[list]:
-        raise NotImplementedError
+        """The stored objects as rows of the template, for `edubureau export`."""
 
     @classmethod
     def choice_rows(cls) -> tuple[list[str], list[list[str]]]:
