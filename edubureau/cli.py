@@ -13,6 +13,7 @@ OPERATOR_COMMANDS = [
     ("export", "导出为导入模板格式", "export students|staff|classes|schools --out FILE.xlsx [--school CODE]"),
     ("template", "下载空白导入模板", "write an empty import template: template students --out FILE.xlsx"),
     ("user", "用户管理：新增、改密码", "user add NAME --role ROLE [--org CODE] [--department NAME]; user passwd NAME"),
+    ("admissions", "民办摇号：计算或核验录取顺序", "admissions lottery|verify-lottery --applicants LIST.csv --seed TEXT ..."),
     ("backup", "在线备份数据库", "consistent online backup: backup --out FILE"),
     ("restore", "从备份恢复数据库", "restore FILE"),
     ("school", "学校沿革：合并、撤销、迁址", "school history: school merge|close|move ..."),

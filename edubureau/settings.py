@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "edubureau.org",
     "edubureau.accounts",
     "edubureau.people",
+    "edubureau.admissions",
     "edubureau.dashboard",
     "edubureau.demo",
 ]
