@@ -776,7 +776,7 @@ def write_template(importer: Importer | type[Importer], out, rows: Iterable[list
         sheets = [(str(importer.label), [template_header(c) for c in importer.columns], rows)]
         if headers:
             sheets.append(("可选值", headers, choice_rows))
-        spreadsheets.write_rows_xlsx(out, sheets, notes=[("填写说明", importer.instructions())])
+        spreadsheets.write_rows_xlsx(out, sheets, notes=[("填写说明", importer.instructions())], text_cells=True)
 
 
 # --------------------------------------------------------------------------- jobs

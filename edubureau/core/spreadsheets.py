@@ -335,9 +335,9 @@ def _widen(widths: list[int], row) -> None:
             widths[i] = max(widths[i], _width(v if type(v) is str else str(v)))
 
 
-def _set_widths(ws, widths: list[int]) -> None:
+def _set_widths(ws, widths: list[int], cell_format=None) -> None:
     for i, w in enumerate(widths):
-        ws.set_column(i, i, min(40, max(8, w + 2)))
+        ws.set_column(i, i, min(40, max(8, w + 2)), cell_format)
 
 
 def write_error_workbook(path, headers: list[str], rows: list[list[str]], row_numbers: list[int],
@@ -368,12 +368,15 @@ def write_error_workbook(path, headers: list[str], rows: list[list[str]], row_nu
 
 
 def write_rows_xlsx(path_or_buffer, sheets: list[tuple[str, list[str], Iterable[list]]], *,
-                    notes: list[tuple[str, list[str]]] | None = None) -> None:
+                    notes: list[tuple[str, list[str]]] | None = None, text_cells: bool = False) -> None:
     """Sheets of (name, headers, rows): str as text (never a formula), numbers (Decimal too) as numbers,
     dates as yyyy-mm-dd, bool as 是/否, None blank (other types: xlsxwriter's write()); bold frozen header,
-    autofilter, column widths from the first 1000 rows. Then note sheets (name, lines), one line a row."""
+    autofilter, column widths from the first 1000 rows. Then note sheets (name, lines), one line a row.
+    text_cells formats the columns as Text, so what a clerk types later (an 18-digit ID number)
+    keeps every digit instead of becoming a rounded number."""
     with xlsxwriter.Workbook(path_or_buffer, _OPTIONS) as wb:
         bold, wrap = wb.add_format({"bold": True}), wb.add_format({"text_wrap": True, "valign": "top"})
+        text = wb.add_format({"num_format": "@"}) if text_cells else None
         for name, headers, rows in sheets:
             ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", name)[:31])
             ws.add_write_handler(bool, lambda w, r, c, v, *a: w.write_string(r, c, "是" if v else "否", *a))
@@ -386,7 +389,7 @@ def write_rows_xlsx(path_or_buffer, sheets: list[tuple[str, list[str], Iterable[
             ws.freeze_panes(1, 0)
             if headers:
                 ws.autofilter(0, 0, r, len(headers) - 1)
-            _set_widths(ws, widths)
+            _set_widths(ws, widths, text)
         for name, lines in notes or ():
             ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", name)[:31])
             ws.set_column(0, 0, 100)

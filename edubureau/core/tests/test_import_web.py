@@ -172,3 +172,17 @@ def test_it_offers_the_template_from_the_list_pages_import_link(login, school_a_
     assert link in page
     response = client.get(link)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_it_formats_template_columns_as_text_so_id_numbers_keep_their_digits(login, school_a_clerk):
+    import io
+
+    import openpyxl
+
+    response = login(school_a_clerk).get(reverse("core:import_template", args=["students"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["学生"]
+    headers = [cell.value for cell in sheet[1]]
+    id_column = next(i for i, h in enumerate(headers, 1) if "证件号码" in h)
+    # openpyxl keeps a run of equal columns as one dimension keyed by its first column
+    span = next(d for d in sheet.column_dimensions.values() if d.min <= id_column <= d.max)
+    assert span.number_format == "@"
