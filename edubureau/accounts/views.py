@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from rest_framework.authtoken.models import Token
 
@@ -30,21 +31,21 @@ class UsersModuleMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can(request.user, "users", self.required_action):
-            raise PermissionDenied("您没有用户管理的权限。")
+            raise PermissionDenied(_("您没有用户管理的权限。"))
         return super().dispatch(request, *args, **kwargs)
 
 
 USER_COLUMNS = (
-    Column("username", _("用户名"), sort="username", link=True),
-    Column("display_name", _("姓名"), sort="display_name", link=True),
-    Column("role", _("角色"), sort="role"),
-    Column("org.name", _("所属单位"), sort="org__code"),
-    Column("department.name", _("所属科室"), sort="department__name"),
-    Column("phone", _("手机号"), mask="phone"),
-    Column("can_unmask", _("可查看敏感信息")),
-    Column("can_export", _("可导出")),
-    Column("is_active", _("启用"), sort="is_active"),
-    Column("last_login", _("最近登录"), sort="last_login"),
+    Column("username", gettext_lazy("用户名"), sort="username", link=True),
+    Column("display_name", gettext_lazy("姓名"), sort="display_name", link=True),
+    Column("role", gettext_lazy("角色"), sort="role"),
+    Column("org.name", gettext_lazy("所属单位"), sort="org__code"),
+    Column("department.name", gettext_lazy("所属科室"), sort="department__name"),
+    Column("phone", gettext_lazy("手机号"), mask="phone"),
+    Column("can_unmask", gettext_lazy("可查看敏感信息")),
+    Column("can_export", gettext_lazy("可导出")),
+    Column("is_active", gettext_lazy("启用"), sort="is_active"),
+    Column("last_login", gettext_lazy("最近登录"), sort="last_login"),
 )
 
 
@@ -90,7 +91,7 @@ class UserEditView(UsersModuleMixin, ObjectEditView):
         user = form.save(commit=False)
         form.apply_grants(user)
         if user.pk == self.request.user.pk and not user.is_active:
-            raise PermissionDenied("不能停用自己的账号。")
+            raise PermissionDenied(_("不能停用自己的账号。"))
         if creating:
             return services.create_user(user, form.cleaned_data["password1"])
         return services.update_user(user, before)
@@ -117,15 +118,18 @@ class UserPasswordView(UsersModuleMixin, LoginRequiredMixin, View):
             return self.render(user, form)
         # The form has already run the password validators.
         services.set_password(user, form.cleaned_data["new_password1"], validate=False)
-        messages.success(request, f"已为 {user} 设置新密码。请通过安全的方式告知本人，并提醒其登录后修改。")
+        messages.success(
+            request,
+            _("已为 %(user)s 设置新密码。请通过安全的方式告知本人，并提醒其登录后修改。") % {"user": user},
+        )
         return redirect(user.get_absolute_url())
 
     def render(self, user, form):
-        title = f"重置密码：{user}"
+        title = _("重置密码：%(user)s") % {"user": user}
         crumbs = [
-            ("用户", reverse("accounts:user_list")),
+            (_("用户"), reverse("accounts:user_list")),
             (str(user), user.get_absolute_url()),
-            ("重置密码", None),
+            (_("重置密码"), None),
         ]
         return render(
             self.request,
@@ -142,24 +146,26 @@ class UserDeactivateView(UsersModuleMixin, LoginRequiredMixin, View):
     def get_user(self, pk):
         user = get_object_or_404(User.objects.for_user(self.request.user, CHANGE), pk=pk)
         if user.pk == self.request.user.pk:
-            raise PermissionDenied("不能停用自己的账号。")
+            raise PermissionDenied(_("不能停用自己的账号。"))
         return user
 
     def get(self, request, pk):
         user = self.get_user(pk)
         crumbs = [
-            ("用户", reverse("accounts:user_list")),
+            (_("用户"), reverse("accounts:user_list")),
             (str(user), user.get_absolute_url()),
-            ("停用", None),
+            (_("停用"), None),
         ]
         return render(
-            request, self.template_name, {"object": user, "title": f"停用用户：{user}", "breadcrumbs": crumbs}
+            request,
+            self.template_name,
+            {"object": user, "title": _("停用用户：%(user)s") % {"user": user}, "breadcrumbs": crumbs},
         )
 
     def post(self, request, pk):
         user = self.get_user(pk)
         services.deactivate(user)
-        messages.success(request, f"已停用 {user}。如需恢复，请编辑该用户并勾选“启用”。")
+        messages.success(request, _("已停用 %(user)s。如需恢复，请编辑该用户并勾选“启用”。") % {"user": user})
         return redirect(user.get_absolute_url())
 
 
@@ -167,9 +173,9 @@ class DepartmentListView(UsersModuleMixin, ObjectListView):
     model = Department
     filterset_class = DepartmentFilterSet
     columns = (
-        Column("name", _("科室名称"), sort="name", link=True),
-        Column("modules_text", _("授权模块")),
-        Column("user_count", _("人员数"), sort="user_count"),
+        Column("name", gettext_lazy("科室名称"), sort="name", link=True),
+        Column("modules_text", gettext_lazy("授权模块")),
+        Column("user_count", gettext_lazy("人员数"), sort="user_count"),
     )
     add_url_name = "accounts:department_add"
 
@@ -211,12 +217,12 @@ class MyAccountView(LoginRequiredMixin, View):
             self.request,
             self.template_name,
             {
-                "title": "我的账号",
+                "title": _("我的账号"),
                 "account": user,
                 "token": Token.objects.filter(user=user).first(),
                 # Shown once, right after it is made; afterwards only its last characters.
                 "new_token": new_token,
-                "breadcrumbs": [("我的账号", None)],
+                "breadcrumbs": [(_("我的账号"), None)],
             },
         )
 
@@ -229,7 +235,7 @@ class MyTokenView(MyAccountView):
     def post(self, request):
         if request.POST.get("action") == "revoke":
             if services.revoke_token(request.user):
-                messages.success(request, "API 令牌已撤销，使用它的程序将无法再访问。")
+                messages.success(request, _("API 令牌已撤销，使用它的程序将无法再访问。"))
             return redirect("accounts:my_account")
         token = services.issue_token(request.user)
         return self.render(new_token=token.key)
@@ -239,12 +245,15 @@ class MyPasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:my_account")
     extra_context = {
-        "title": "修改密码",
-        "breadcrumbs": [("我的账号", reverse_lazy("accounts:my_account")), ("修改密码", None)],
+        "title": gettext_lazy("修改密码"),
+        "breadcrumbs": [
+            (gettext_lazy("我的账号"), reverse_lazy("accounts:my_account")),
+            (gettext_lazy("修改密码"), None),
+        ],
     }
 
     def form_valid(self, form):
         response = super().form_valid(form)
         services.log_password_changed(self.request.user)
-        messages.success(self.request, "密码已修改。")
+        messages.success(self.request, _("密码已修改。"))
         return response

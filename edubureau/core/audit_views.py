@@ -12,7 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .filters import SearchFilterSet, yes_no_filter
@@ -43,14 +44,20 @@ def sensitive_kind(model, field_name):
 
 class ChangeFilterSet(SearchFilterSet):
     search_fields = ("object_repr", "user_name", "object_id")
-    user = django_filters.CharFilter(field_name="user_name", lookup_expr="iexact", label=_("用户名"))
-    model = django_filters.ChoiceFilter(method="filter_model", label=_("对象类型"))
-    action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label=_("操作"))
-    source = django_filters.ChoiceFilter(choices=SOURCES, label=_("来源"))
-    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("起始日期"))
-    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("截止日期"))
-    request_id = django_filters.UUIDFilter(label=_("请求编号"))
-    object = django_filters.CharFilter(method="filter_object", label=_("对象编号或名称"))
+    user = django_filters.CharFilter(
+        field_name="user_name", lookup_expr="iexact", label=gettext_lazy("用户名")
+    )
+    model = django_filters.ChoiceFilter(method="filter_model", label=gettext_lazy("对象类型"))
+    action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label=gettext_lazy("操作"))
+    source = django_filters.ChoiceFilter(choices=SOURCES, label=gettext_lazy("来源"))
+    since = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__gte", label=gettext_lazy("起始日期")
+    )
+    until = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__lte", label=gettext_lazy("截止日期")
+    )
+    request_id = django_filters.UUIDFilter(label=gettext_lazy("请求编号"))
+    object = django_filters.CharFilter(method="filter_object", label=gettext_lazy("对象编号或名称"))
 
     class Meta:
         model = ChangeRecord
@@ -75,11 +82,17 @@ class ChangeFilterSet(SearchFilterSet):
 
 class AccessFilterSet(SearchFilterSet):
     search_fields = ("what", "user_name")
-    user = django_filters.CharFilter(field_name="user_name", lookup_expr="iexact", label=_("用户名"))
-    kind = django_filters.ChoiceFilter(choices=AccessRecord.Kind.choices, label=_("类型"))
-    unmasked = yes_no_filter(_("含未脱敏数据"))
-    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("起始日期"))
-    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("截止日期"))
+    user = django_filters.CharFilter(
+        field_name="user_name", lookup_expr="iexact", label=gettext_lazy("用户名")
+    )
+    kind = django_filters.ChoiceFilter(choices=AccessRecord.Kind.choices, label=gettext_lazy("类型"))
+    unmasked = yes_no_filter(gettext_lazy("含未脱敏数据"))
+    since = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__gte", label=gettext_lazy("起始日期")
+    )
+    until = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__lte", label=gettext_lazy("截止日期")
+    )
 
     class Meta:
         model = AccessRecord
@@ -99,7 +112,7 @@ class AuditView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not scope_of(request.user).allows("audit", VIEW):
-            raise PermissionDenied("您没有查看审计日志的权限。")
+            raise PermissionDenied(_("您没有查看审计日志的权限。"))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -133,7 +146,7 @@ class ChangeListView(AuditListView):
     model = ChangeRecord
     filterset_class = ChangeFilterSet
     template_name = "core/change_list.html"
-    title = "变更记录"
+    title = gettext_lazy("变更记录")
     related = ("content_type",)
 
 
@@ -141,7 +154,7 @@ class AccessListView(AuditListView):
     model = AccessRecord
     filterset_class = AccessFilterSet
     template_name = "core/access_list.html"
-    title = "访问记录"
+    title = gettext_lazy("访问记录")
     related = ()
 
 
@@ -163,7 +176,7 @@ class ChangeDetailView(AuditView):
             request,
             "core/change_detail.html",
             {
-                "title": f"变更记录 #{record.pk}",
+                "title": _("变更记录 #%(pk)s") % {"pk": record.pk},
                 "record": record,
                 "model_label": _type_label(record.content_type),
                 "target_url": self.target_url(model, record),
@@ -171,7 +184,7 @@ class ChangeDetailView(AuditView):
                 "has_sensitive": has_sensitive,
                 "can_unmask": can_unmask,
                 "unmasked": unmasked,
-                "breadcrumbs": [("变更记录", reverse("core:change_list")), (f"#{record.pk}", None)],
+                "breadcrumbs": [(_("变更记录"), reverse("core:change_list")), (f"#{record.pk}", None)],
             },
         )
 
@@ -202,7 +215,7 @@ class ChangeDetailView(AuditView):
             related = field.related_model._default_manager.filter(pk=value).first()
             return f"{related}（#{value}）" if related else f"#{value}"
         if isinstance(value, bool):
-            return "是" if value else "否"
+            return _("是") if value else _("否")
         return value
 
     @staticmethod

@@ -112,10 +112,13 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError("只支持 .xlsx、.xls 和 .csv 文件。")
+            raise forms.ValidationError(_("只支持 .xlsx、.xls 和 .csv 文件。"))
         if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
             limit = settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024)
-            raise forms.ValidationError(f"文件大小 {upload.size / (1024 * 1024):.1f} MB 超过上限 {limit:g} MB。")
+            raise forms.ValidationError(
+                _("文件大小 %(size).1f MB 超过上限 %(limit)g MB。")
+                % {"size": upload.size / (1024 * 1024), "limit": limit}
+            )
         return upload
 
 

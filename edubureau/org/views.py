@@ -5,7 +5,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
@@ -81,16 +82,16 @@ def member_rows(user, schools):
 # ---------------------------------------------------------------- schools
 
 SCHOOL_COLUMNS = (
-    Column("code", _("学校标识码"), sort="code", link=True),
-    Column("name", _("学校名称"), sort="name", link=True),
-    Column("stage", _("学段"), sort="stage"),
-    Column("nature", _("办学性质"), sort="nature"),
-    Column("zone.name", _("学区"), sort="zone__name"),
-    Column("group.name", _("教育集团"), sort="group__name"),
-    Column("principal", _("校长")),
-    Column("phone", _("联系电话")),
-    Column("status", _("状态"), sort="status"),
-    Column("closed_on", _("停办日期"), sort="closed_on"),
+    Column("code", gettext_lazy("学校标识码"), sort="code", link=True),
+    Column("name", gettext_lazy("学校名称"), sort="name", link=True),
+    Column("stage", gettext_lazy("学段"), sort="stage"),
+    Column("nature", gettext_lazy("办学性质"), sort="nature"),
+    Column("zone.name", gettext_lazy("学区"), sort="zone__name"),
+    Column("group.name", gettext_lazy("教育集团"), sort="group__name"),
+    Column("principal", gettext_lazy("校长")),
+    Column("phone", gettext_lazy("联系电话")),
+    Column("status", gettext_lazy("状态"), sort="status"),
+    Column("closed_on", gettext_lazy("停办日期"), sort="closed_on"),
 )
 
 
@@ -187,15 +188,18 @@ class SchoolHistoryView(LoginRequiredMixin, View):
         sources = [school, *[s for s in data["others"] if s.pk != school.pk]]
         outcome = services.merge_schools(sources, data["into"], data["date"], data["description"])
         names = "、".join(s.name for s in sources)
-        return f"已将{names}并入{data['into'].name}。{outcome.leftover_message()}"
+        return (
+            _("已将%(names)s并入%(into)s。") % {"names": names, "into": data["into"].name}
+            + outcome.leftover_message()
+        )
 
     def close(self, school, data):
         outcome = services.close_school(school, data["date"], data["successor"], data["description"])
-        return f"已撤销{school.name}。{outcome.leftover_message()}"
+        return _("已撤销%(name)s。") % {"name": school.name} + outcome.leftover_message()
 
     def move(self, school, data):
         services.move_school(school, data["address"], data["date"], data["description"])
-        return f"已登记迁址：{school.name}迁至{school.address}。"
+        return _("已登记迁址：%(name)s迁至%(address)s。") % {"name": school.name, "address": school.address}
 
     def rename(self, school, data):
         old = school.name
@@ -206,7 +210,7 @@ class SchoolHistoryView(LoginRequiredMixin, View):
             short_name=data["short_name"] or None,
             description=data["description"],
         )
-        return f"已登记更名：{old}更名为{school.name}。"
+        return _("已登记更名：%(old)s更名为%(new)s。") % {"old": old, "new": school.name}
 
     def render(self, school, history_forms, status=200):
         events = (school.events_as_source.all() | school.events_as_result.all()).distinct()
@@ -266,10 +270,10 @@ class ZoneListView(OrgPermissionMixin, ObjectListView):
     model = Zone
     filterset_class = ZoneFilterSet
     columns = (
-        Column("name", _("学区名称"), sort="name", link=True),
-        Column("district.name", _("区县")),
-        Column("school_count", _("办学中学校数"), sort="school_count"),
-        Column("description", _("说明")),
+        Column("name", gettext_lazy("学区名称"), sort="name", link=True),
+        Column("district.name", gettext_lazy("区县")),
+        Column("school_count", gettext_lazy("办学中学校数"), sort="school_count"),
+        Column("description", gettext_lazy("说明")),
     )
     select_related = ("district",)
     add_url_name = "org:zone_add"
@@ -310,11 +314,11 @@ class EduGroupListView(OrgPermissionMixin, ObjectListView):
     model = EduGroup
     filterset_class = EduGroupFilterSet
     columns = (
-        Column("name", _("集团名称"), sort="name", link=True),
-        Column("lead_school.name", _("牵头学校"), sort="lead_school__name"),
-        Column("school_count", _("办学中成员校数"), sort="school_count"),
-        Column("founded_on", _("成立日期"), sort="founded_on"),
-        Column("district.name", _("区县")),
+        Column("name", gettext_lazy("集团名称"), sort="name", link=True),
+        Column("lead_school.name", gettext_lazy("牵头学校"), sort="lead_school__name"),
+        Column("school_count", gettext_lazy("办学中成员校数"), sort="school_count"),
+        Column("founded_on", gettext_lazy("成立日期"), sort="founded_on"),
+        Column("district.name", gettext_lazy("区县")),
     )
     select_related = ("district", "lead_school")
     add_url_name = "org:group_add"

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from edubureau.accounts.roles import Role
@@ -70,13 +71,15 @@ from .tables import (
     STUDENT_COLUMNS,
 )
 
-DUPLICATE_MESSAGE = "保存失败：证件号码或学籍号与已有记录重复（可能刚被他人登记）。请核对后重试。"
+DUPLICATE_MESSAGE = gettext_lazy(
+    "保存失败：证件号码或学籍号与已有记录重复（可能刚被他人登记）。请核对后重试。"
+)
 
 
 def refuse_unless_allowed(view, action):
     """403 when the user's role may not do this at all; an object outside the scope stays a 404."""
     if not view.module_allows(action):
-        raise PermissionDenied("您没有该操作的权限。")
+        raise PermissionDenied(_("您没有该操作的权限。"))
 
 
 class PeopleEditView(ObjectEditView):
@@ -110,7 +113,7 @@ def _masked_fields(obj, names, unmasked):
         display = getattr(obj, f"get_{name}_display", None)
         value = display() if display else getattr(obj, name)
         if isinstance(value, bool):
-            value = "是" if value else "否"
+            value = _("是") if value else _("否")
         if name in sensitive:
             value = mask(value, sensitive[name], unmasked)
         rows.append((field.verbose_name, value if value not in (None, "") else "—"))
@@ -276,17 +279,21 @@ class StudentStatusView(ScopedMixin, View):
             return self.render_form(student, form)
         label = dict(StatusChangeForm.ACTIONS)[action]
         if Student.objects.for_user(request.user).filter(pk=student.pk).exists():
-            messages.success(request, f"已办理{label}：{student.name}")
+            messages.success(
+                request, _("已办理%(action)s：%(name)s") % {"action": label, "name": student.name}
+            )
             return redirect(student.get_absolute_url())
         messages.success(
-            request, f"已办理{label}：{student.name}已转入{student.school}，不再在您的管理范围内。"
+            request,
+            _("已办理%(action)s：%(name)s已转入%(school)s，不再在您的管理范围内。")
+            % {"action": label, "name": student.name, "school": student.school},
         )
         return redirect("people:student_list")
 
     def render_form(self, student, form):
         context = self.base_context(
-            object=student, form=form, title=f"学籍异动：{student.name}",
-            breadcrumbs=[("学生", reverse("people:student_list")), (student.name, student.get_absolute_url()), ("学籍异动", None)],
+            object=student, form=form, title=_("学籍异动：%(name)s") % {"name": student.name},
+            breadcrumbs=[(_("学生"), reverse("people:student_list")), (student.name, student.get_absolute_url()), (_("学籍异动"), None)],
         )  # fmt: skip
         return render(self.request, self.template_name, context)
 
@@ -385,7 +392,8 @@ class PostingEditView(PeopleEditView):
 
     def render_form(self, obj, form, status=200):
         staff = obj.staff
-        title = f"编辑交流支教：{staff.name}" if obj.pk else f"新增交流支教：{staff.name}"
+        template = _("编辑交流支教：%(name)s") if obj.pk else _("新增交流支教：%(name)s")
+        title = template % {"name": staff.name}
         context = self.base_context(
             object=obj, form=form, title=title,
             breadcrumbs=[(_("教职工"), reverse("people:staff_list")), (staff.name, staff.get_absolute_url()), (title, None)],
@@ -401,7 +409,7 @@ class PostingDeleteView(ObjectDeleteView):
         staff_url = posting.get_absolute_url()
         with transaction.atomic():
             changelog.delete(posting)
-        messages.success(request, f"已删除交流支教：{posting}")
+        messages.success(request, _("已删除交流支教：%(posting)s") % {"posting": posting})
         return redirect(staff_url)
 
 
@@ -423,7 +431,7 @@ class GraduationView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not may_graduate(request.user):
-            raise PermissionDenied("只有教育局层面或学校管理员（有学生修改权限）可以办理毕业。")
+            raise PermissionDenied(_("只有教育局层面或学校管理员（有学生修改权限）可以办理毕业。"))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -443,15 +451,17 @@ class GraduationView(LoginRequiredMixin, View):
         with transaction.atomic():
             count = services.graduate_students(students, data["date"], "毕业")
         if not count:
-            messages.warning(request, f"{what}没有在读学生，未办理毕业。")
+            messages.warning(request, _("%(what)s没有在读学生，未办理毕业。") % {"what": what})
             return self.render_page(form)
-        messages.success(request, f"已办理毕业：{what}共 {count} 名学生。")
+        messages.success(
+            request, _("已办理毕业：%(what)s共 %(count)s 名学生。") % {"what": what, "count": count}
+        )
         return redirect(reverse("people:student_list") + f"?school={data['school'].code}&status=毕业")
 
     def render_page(self, form, preview=None, what="", carried=()):
         context = {
-            "title": "毕业", "form": form, "preview": preview, "what": what, "carried": carried,
-            "breadcrumbs": [(_("学生学籍"), reverse("people:student_list")), ("毕业", None)],
+            "title": _("毕业"), "form": form, "preview": preview, "what": what, "carried": carried,
+            "breadcrumbs": [(_("学生学籍"), reverse("people:student_list")), (_("毕业"), None)],
         }  # fmt: skip
         return render(self.request, self.template_name, context)
 
@@ -469,7 +479,7 @@ class DistrictWideMixin:
 
     def get_object(self, pk, action=None):
         if not self.module_allows(ADD if pk is None else CHANGE):
-            raise PermissionDenied("学年与校历由教育局统一维护，您没有修改权限。")
+            raise PermissionDenied(_("学年与校历由教育局统一维护，您没有修改权限。"))
         return super().get_object(pk)
 
 
@@ -556,7 +566,7 @@ class DuplicateView(LoginRequiredMixin, View):
     def get(self, request):
         kinds = [k for k in self.KINDS if self.allowed(k)]
         if not kinds:
-            raise PermissionDenied("只有教育局层面有学生或教职工修改权限的用户可以处理重复数据。")
+            raise PermissionDenied(_("只有教育局层面有学生或教职工修改权限的用户可以处理重复数据。"))
         kind = request.GET.get("kind") if request.GET.get("kind") in kinds else kinds[0]
         model, related, _merge = self.KINDS[kind]
         unmasked = request.GET.get("unmask") == "1" and scope_of(request.user).can_unmask
@@ -572,27 +582,27 @@ class DuplicateView(LoginRequiredMixin, View):
                 request, AccessRecord.Kind.UNMASK, f"重复数据：{model._meta.verbose_name}", len(groups), True
             )
         context = {
-            "title": "重复数据", "kind": kind, "groups": groups, "page_obj": page,
+            "title": _("重复数据"), "kind": kind, "groups": groups, "page_obj": page,
             "tabs": [(k, self.KINDS[k][0]._meta.verbose_name) for k in kinds],
-            "breadcrumbs": [("重复数据", None)], "can_unmask": scope_of(request.user).can_unmask, "unmasked": unmasked,
+            "breadcrumbs": [(_("重复数据"), None)], "can_unmask": scope_of(request.user).can_unmask, "unmasked": unmasked,
         }  # fmt: skip
         return render(request, self.template_name, context)
 
     def post(self, request):
         form = MergeForm(request.POST)
         if not form.is_valid():
-            for message in form.non_field_errors() or ["请求无效，请返回重试。"]:
+            for message in form.non_field_errors() or [_("请求无效，请返回重试。")]:
                 messages.error(request, message)
             return redirect("people:duplicates")
         kind = form.cleaned_data["kind"]
         if not self.allowed(kind):
-            raise PermissionDenied("您没有合并该数据的权限。")
+            raise PermissionDenied(_("您没有合并该数据的权限。"))
         model, _related, merge = self.KINDS[kind]
         rows = model.objects.for_user(request.user, CHANGE).in_bulk(
             [form.cleaned_data["keep"], *form.cleaned_data["remove"]]
         )
         if len(rows) != 1 + len(form.cleaned_data["remove"]):
-            raise Http404("记录不存在或已被合并。")
+            raise Http404(_("记录不存在或已被合并。"))
         keep = rows[form.cleaned_data["keep"]]
         try:
             for pk in form.cleaned_data["remove"]:
@@ -601,7 +611,9 @@ class DuplicateView(LoginRequiredMixin, View):
             messages.error(request, "；".join(e.messages))
             return redirect("people:duplicates")
         messages.success(
-            request, f"已合并 {len(form.cleaned_data['remove'])} 条重复记录到“{keep}”（编号 {keep.pk}）。"
+            request,
+            _("已合并 %(count)s 条重复记录到“%(keep)s”（编号 %(pk)s）。")
+            % {"count": len(form.cleaned_data["remove"]), "keep": keep, "pk": keep.pk},
         )
         return redirect(reverse("people:duplicates") + f"?kind={kind}")
 
