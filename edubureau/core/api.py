@@ -9,7 +9,7 @@ import contextlib
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -211,26 +211,6 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(django_errors(e)) from e
 
 
-def delete_logged(instance):
-    """changelog.delete, and the rows the database's on_delete rules change with it: one level of
-    CASCADE deletions (a student's guardians) and SET_NULL detachments (a class's students) are
-    logged too, so the audit log shows everything a delete touched."""
-    for rel in instance._meta.get_fields(include_hidden=True):
-        if not rel.auto_created or rel.concrete or rel.many_to_many:
-            continue
-        if rel.on_delete not in (models.CASCADE, models.SET_NULL):
-            continue
-        for obj in rel.related_model._base_manager.filter(**{rel.field.name: instance}).iterator():
-            before = changelog.snapshot(obj)
-            if rel.on_delete is models.CASCADE:
-                changelog.log_delete(obj, before)
-            else:
-                setattr(obj, rel.field.attname, None)
-                obj.save(update_fields=[rel.field.attname])
-                changelog.log_update(obj, before)
-    changelog.delete(instance)
-
-
 @contextlib.contextmanager
 def writing():
     """One transaction per write; a lost race on a unique key becomes 409, not a server error."""
@@ -343,7 +323,7 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         try:
             with transaction.atomic():
-                delete_logged(instance)
+                changelog.delete(instance)
         except (ProtectedError, RestrictedError) as e:
             raise Conflict(f"“{instance}”仍被其他数据引用，不能删除。请先处理相关数据。") from e
 

@@ -9,6 +9,7 @@ import decimal
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 
 from . import context
 from .models import ChangeAction, ChangeRecord
@@ -100,6 +101,22 @@ def update(obj, before: dict):
 
 
 def delete(obj):
-    before = snapshot(obj)
-    log_delete(obj, before)
+    """Delete obj and log it, with the rows the database's on_delete rules change along with it:
+    one level of CASCADE deletions (a student's guardians) and SET_NULL detachments (a class's
+    students), so the audit log shows everything a delete touched. Call inside a transaction: a
+    PROTECT rule raises after the related rows were logged."""
+    for rel in obj._meta.get_fields(include_hidden=True):
+        if not rel.auto_created or rel.concrete or rel.many_to_many:
+            continue
+        if rel.on_delete not in (models.CASCADE, models.SET_NULL):
+            continue
+        for related in rel.related_model._base_manager.filter(**{rel.field.name: obj}).iterator():
+            before = snapshot(related)
+            if rel.on_delete is models.CASCADE:
+                log_delete(related, before)
+            else:
+                setattr(related, rel.field.attname, None)
+                related.save(update_fields=[rel.field.attname])
+                log_update(related, before)
+    log_delete(obj, snapshot(obj))
     obj.delete()

@@ -184,6 +184,8 @@ def test_it_lets_school_admins_but_not_clerks_delete(login, actors, student_a):
     assert login(actors["school_a_admin"]).post(url).status_code == 302
     assert not Student.objects.exists()
     assert ChangeRecord.objects.filter(object_id=str(student_a.pk), action="delete").exists()
+    # the guardian deleted with the student is in the audit log too
+    assert ChangeRecord.objects.filter(action="delete", object_repr__startswith="张大明").exists()
 
 
 def test_it_exports_masked_ids_to_a_user_who_may_not_unmask(login, actors, student_a, student_b):
