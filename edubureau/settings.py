@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "edubureau.org",
     "edubureau.accounts",
     "edubureau.people",
+    "edubureau.health",
     "edubureau.admissions",
+    "edubureau.workplan",
+    "edubureau.equity",
     "edubureau.dashboard",
     "edubureau.demo",
 ]

@@ -18,6 +18,7 @@ Then, for every actor in conftest and for anonymous visitors:
 """
 
 import datetime
+import importlib
 import io
 import json
 from dataclasses import dataclass, field
@@ -76,6 +77,32 @@ FILLERS = {
     "core:import_errors": lambda seed: ({"pk": seed.a[ImportJob].pk}, "a"),
     "core:import_template": lambda seed: ({"kind": "students"}, None),
 }
+
+# The domain apps add their own objects and fillers in edubureau/<app>/tests/matrix.py:
+#   FILLERS = {url name: lambda seed: (kwargs, owner)}          (optional)
+#   def seed(data: Seed, actors) -> None                         school A's and B's objects, into
+#       data.a / data.b / data.shared, and the strings only A (or B) may see into data.secrets_a / _b
+MATRIX_EXTENSIONS = [
+    "edubureau.health.tests.matrix",
+    "edubureau.admissions.tests.matrix",
+    "edubureau.workplan.tests.matrix",
+    "edubureau.equity.tests.matrix",
+]
+
+
+def matrix_extensions():
+    found = []
+    for name in MATRIX_EXTENSIONS:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+    return found
+
+
+for _extension in matrix_extensions():
+    FILLERS.update(getattr(_extension, "FILLERS", {}))
 
 # DRF's format-suffix twins (schools.json) serve the same view as the pattern without the suffix.
 SUFFIX_PARAM = "format"
@@ -267,6 +294,9 @@ def seed(district, school_year, school_a, school_b, actors, tmp_path):
         District: district, SchoolYear: school_year, Term: term, CalendarDay: calendar_day,
         Department: actors["department"].department, AccessRecord: access,
     }  # fmt: skip
+    for extension in matrix_extensions():
+        extension.seed(data, actors)
+    assert not data.secrets_a & data.secrets_b
     return data
 
 

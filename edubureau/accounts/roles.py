@@ -14,12 +14,17 @@ class Role(models.TextChoices):
     SCHOOL_CLERK = "school_clerk", _("学校填报员")
 
 
-# The registry modules. Later modules (health, admissions, ...) add their codes here.
+# The modules a department may be granted; a model names its module in `scope_module`.
 MODULES = {
     "org": _("学校库"),
     "classes": _("班级"),
     "students": _("学生学籍"),
     "staff": _("教职工"),
+    "health": _("健康日报"),
+    "admissions": _("招生入学"),
+    "workplan": _("工作要点"),
+    "projects": _("重点项目"),
+    "equity": _("优质均衡"),
     "audit": _("审计日志"),
     "users": _("用户管理"),
 }
@@ -33,12 +38,22 @@ SCHOOL_ADMIN_GRANTS = {
     "classes": ALL,
     "students": ALL,
     "staff": ALL,
+    "health": ALL,
+    "admissions": (VIEW, CHANGE, EXPORT),  # the school verifies documents and sees its admitted list
+    "workplan": (VIEW,),  # the tasks the school cooperates on
+    "projects": (VIEW, EXPORT),
+    "equity": (VIEW, ADD, CHANGE, IMPORT, EXPORT),  # the school submits its resource data
 }
 SCHOOL_CLERK_GRANTS = {
     "org": (VIEW,),
     "classes": (VIEW,),
     "students": (VIEW, ADD, CHANGE),
     "staff": (VIEW,),
+    "health": (VIEW, ADD, CHANGE),  # 班主任 and 校医 report every school day
+    "admissions": (VIEW,),
+    "workplan": (VIEW,),
+    "projects": (VIEW,),
+    "equity": (VIEW, ADD, CHANGE),
 }
 
 # A role's defaults for the two separately granted permissions (a user may be given or denied each).

@@ -17,6 +17,11 @@ NAVIGATION = [
          (_("教职工"), "people:staff_list", "staff"), (_("交流支教"), "people:posting_list", "staff"),
          (_("学年与校历"), "people:schoolyear_list", "classes")],
     ),
+    # Each domain app lists its pages in its own section.
+    (_("健康日报"), []),
+    (_("招生入学"), []),
+    (_("工作要点与项目"), []),
+    (_("优质均衡"), []),
     (
         _("系统"),
         [(_("导入任务"), "core:import_list", ANY_MODULE, IMPORT), (_("审计日志"), "core:change_list", "audit"),

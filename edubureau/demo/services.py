@@ -8,6 +8,7 @@ the district notes that the registry was seeded, by whom, with which seed and sc
 from __future__ import annotations
 
 import datetime
+import importlib
 import random
 from dataclasses import dataclass, field
 
@@ -55,16 +56,17 @@ HOLIDAYS = [
 ]  # fmt: skip
 
 DEPARTMENTS = [
-    ("基教科", ["org", "classes", "students", "staff"]),
-    ("学前科", ["org", "classes", "students"]),
-    ("德育科", ["classes", "students"]),
-    ("体卫艺科", ["org", "students"]),
-    ("基建科", ["org"]),
-    ("安全稳定科", ["org"]),
-    ("督导室", ["org", "classes", "students", "staff", "audit"]),
-    ("人事科", ["org", "staff"]),
-    ("计财科", ["org", "staff"]),
-    ("信息中心", ["org", "audit", "users"]),
+    ("基教科", ["org", "classes", "students", "staff", "admissions", "equity", "workplan"]),
+    ("学前科", ["org", "classes", "students", "admissions", "equity", "workplan"]),
+    ("德育科", ["classes", "students", "workplan"]),
+    ("体卫艺科", ["org", "students", "health", "workplan"]),
+    ("基建科", ["org", "projects", "workplan"]),
+    ("安全稳定科", ["org", "workplan"]),
+    ("督导室", ["org", "classes", "students", "staff", "audit", "equity", "workplan", "projects"]),
+    ("人事科", ["org", "staff", "workplan"]),
+    ("计财科", ["org", "staff", "projects", "workplan"]),
+    ("信息中心", ["org", "audit", "users", "workplan"]),
+    ("办公室", ["org", "workplan", "projects"]),
 ]
 # username, display name, role, department, which demo school ("primary"/"junior")
 DEMO_USERS = [
@@ -72,6 +74,9 @@ DEMO_USERS = [
     ("leader", "王局长", Role.LEADER, None, None),
     ("jijiao", "基教科 李老师", Role.DEPARTMENT, "基教科", None),
     ("renshi", "人事科 张老师", Role.DEPARTMENT, "人事科", None),
+    ("tiwei", "体卫艺科 陈老师", Role.DEPARTMENT, "体卫艺科", None),
+    ("jijian", "基建科 刘老师", Role.DEPARTMENT, "基建科", None),
+    ("bangong", "办公室 周主任", Role.DEPARTMENT, "办公室", None),
     ("xiaoxue_admin", "小学管理员", Role.SCHOOL_ADMIN, None, "primary"),
     ("xiaoxue_clerk", "小学填报员", Role.SCHOOL_CLERK, None, "primary"),
     ("chuzhong_admin", "初中管理员", Role.SCHOOL_ADMIN, None, "junior"),
@@ -87,6 +92,28 @@ WIPE_ORDER = [
     Posting, StatusChange, Enrollment, Guardian, Student, SchoolClass, Staff, CalendarDay, Term, SchoolYear,
     SchoolEvent.sources.through, SchoolEvent.results.through, SchoolEvent, Campus, School, EduGroup, Zone, District,
 ]  # fmt: skip
+
+
+# The domain apps' demo data, built in this order after the registry (and wiped in reverse order
+# before it). Each module has `build(seed, scale, progress) -> dict[label, count]`, which reads the
+# registry it needs from the database, and `wipe()`, which empties its tables with set-based DELETEs.
+EXTENSIONS = [
+    "edubureau.health.demo",
+    "edubureau.admissions.demo",
+    "edubureau.workplan.demo",
+    "edubureau.equity.demo",
+]
+
+
+def extensions():
+    found = []
+    for name in EXTENSIONS:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+    return found
 
 
 @dataclass
@@ -114,6 +141,8 @@ def wipe_registry() -> None:
     next build recreates. Change and access records are kept: the audit log is never deleted.
     """
     with transaction.atomic():
+        for extension in reversed(extensions()):
+            extension.wipe()
         User.objects.filter(org__isnull=False).delete()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
         with connection.cursor() as cursor:
@@ -160,6 +189,8 @@ class _Builder:
         self.students()
         self.postings()
         users = self.users()
+        for extension in extensions():
+            self.counts.update(extension.build(seed, scale, self.progress))
         self.note(seed, scale)
         return DemoResult(self.counts, users)
 

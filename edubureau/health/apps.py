@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HealthConfig(AppConfig):
+    name = "edubureau.health"
+    verbose_name = "师生健康日报"
