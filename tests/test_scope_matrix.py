@@ -80,6 +80,7 @@ FILLERS = {
 
 # The domain apps add their own objects and fillers in edubureau/<app>/tests/matrix.py:
 #   FILLERS = {url name: lambda seed: (kwargs, owner)}          (optional)
+#   PUBLIC = {url name, ...}    pages anonymous visitors may open, e.g. published lottery files (optional)
 #   def seed(data: Seed, actors) -> None                         school A's and B's objects, into
 #       data.a / data.b / data.shared, and the strings only A (or B) may see into data.secrets_a / _b
 MATRIX_EXTENSIONS = [
@@ -103,6 +104,7 @@ def matrix_extensions():
 
 for _extension in matrix_extensions():
     FILLERS.update(getattr(_extension, "FILLERS", {}))
+    PUBLIC.update(getattr(_extension, "PUBLIC", ()))
 
 # DRF's format-suffix twins (schools.json) serve the same view as the pattern without the suffix.
 SUFFIX_PARAM = "format"

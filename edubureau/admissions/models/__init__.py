@@ -1,0 +1,2 @@
+"""招生入学: the models, one module per part of the process (imported here so Django finds them)."""
+# Each module below adds its `from .<module> import *` line when it has models.
