@@ -16,7 +16,7 @@ OPERATOR_COMMANDS = [
     ("health", "健康日报：导入日报、查看预警", "health load FILE.jsonl; health alerts [--date D] --json"),
     ("admissions", "招生：民办摇号、核验、录取分配", "admissions lottery|verify-lottery|allocate ..."),
     ("workplan", "工作要点：导入文档、生成工作总结", "workplan import FILE [--json]; workplan summary --out FILE.docx"),
-    ("equity", "优质均衡：差异系数计算", "equity cv --input FILE.csv --stage primary|junior --json"),
+    ("equity", "优质均衡：差异系数、交流方案", "equity cv --input F.csv --stage primary|junior --json; equity optimise [--json]"),
     ("backup", "在线备份数据库", "consistent online backup: backup --out FILE"),
     ("restore", "从备份恢复数据库", "restore FILE"),
     ("school", "学校沿革：合并、撤销、迁址", "school history: school merge|close|move ..."),
@@ -44,6 +44,10 @@ def main(argv=None):
     if len(argv) < 2 or argv[1] in ("-h", "--help"):
         print_help()
         return 0
+    if argv[1:3] == ["admissions", "allocate"]:  # pure and offline: skips Django's start-up (issue 4's 3 s)
+        from edubureau.admissions.offline import main as allocate
+
+        return allocate(argv[3:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["edubureau", *argv[1:]])

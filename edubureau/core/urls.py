@@ -17,7 +17,7 @@ urlpatterns += [
     path("imports/", import_views.ImportListView.as_view(), name="import_list"),
     *[
         path(f"imports/new/{kind}/", import_views.ImportNewView.as_view(), {"kind": kind}, name=f"import_new_{kind}")
-        for kind in ("schools", "classes", "students", "staff")
+        for kind in ("schools", "classes", "students", "staff", "resources", "applications", "catchment_rules")
     ],
     path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/confirm/", import_views.ImportConfirmView.as_view(), name="import_confirm"),

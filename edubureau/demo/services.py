@@ -79,6 +79,8 @@ DEMO_USERS = [
     ("bangong", "办公室 周主任", Role.DEPARTMENT, "办公室", None),
     ("xiaoxue_admin", "小学管理员", Role.SCHOOL_ADMIN, None, "primary"),
     ("xiaoxue_clerk", "小学填报员", Role.SCHOOL_CLERK, None, "primary"),
+    ("xiaoxue_banzhuren", "小学班主任 孙老师", Role.SCHOOL_CLERK, None, "primary"),
+    ("xiaoxue_xiaoyi", "小学校医 吴医生", Role.SCHOOL_CLERK, None, "primary"),
     ("chuzhong_admin", "初中管理员", Role.SCHOOL_ADMIN, None, "junior"),
     ("chuzhong_clerk", "初中填报员", Role.SCHOOL_CLERK, None, "junior"),
 ]

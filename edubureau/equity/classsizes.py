@@ -1,0 +1,144 @@
+"""班额: classes above their standard, 大班额 (56–65) and 超大班额 (≥ 66), by school and grade, per year.
+
+The size of a class is its 在读 students (as on the people pages) for the current school year, and
+the students placed in it by 学年编班 (Enrollment) for earlier years, whose students have moved on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from edubureau.people.models import Enrollment, SchoolClass, SchoolYear, Student, StudentStatus, grade_label
+
+from .models import DEFAULT_CLASS_SIZES, EquitySettings
+
+LARGE, HUGE = 56, 66  # 大班额 56–65, 超大班额 ≥ 66 (国发〔2016〕40号)
+
+
+def band_of(size: int, standard: int) -> str:
+    """ "huge" (超大班额), "large" (大班额), "over" (above the standard) or "" (within it)."""
+    if size >= HUGE:
+        return "huge"
+    if size >= LARGE:
+        return "large"
+    if size > standard:
+        return "over"
+    return ""
+
+
+BAND_LABELS = {"huge": "超大班额", "large": "大班额", "over": "超过标准班额", "": "正常"}
+
+
+def standard_for(grade: int, sizes: dict) -> int:
+    """The standard size of a class of this grade: 小学 1–5, 初中 6–9 (Shanghai 5+4), 高中 10–12."""
+    if grade <= 0:
+        return int(sizes.get(str(grade), DEFAULT_CLASS_SIZES.get(str(grade), 30)))
+    stage = "小学" if grade <= 5 else "初中" if grade <= 9 else "高中"
+    return int(sizes.get(stage, DEFAULT_CLASS_SIZES[stage]))
+
+
+@dataclass
+class ClassRow:
+    pk: int
+    school_id: int
+    school_name: str
+    grade: int
+    class_no: int
+    size: int
+    standard: int
+    band: str
+
+    @property
+    def name(self) -> str:
+        return f"{grade_label(self.grade)}（{self.class_no}）班"
+
+    @property
+    def band_label(self) -> str:
+        return BAND_LABELS[self.band]
+
+
+@dataclass
+class YearSummary:
+    year: SchoolYear
+    classes: int = 0
+    over: int = 0  # above the standard (large and huge included)
+    large: int = 0
+    huge: int = 0
+
+    @property
+    def large_share(self) -> float:
+        return (self.large + self.huge) / self.classes if self.classes else 0.0
+
+
+@dataclass
+class ClassSizes:
+    year: SchoolYear
+    rows: list[ClassRow] = field(default_factory=list)  # classes above their standard, biggest first
+    summary: YearSummary | None = None
+    by_school_grade: list[tuple[str, int, str, Counter]] = field(
+        default_factory=list
+    )  # school, school id, grade label, bands
+
+
+def class_sizes(year: SchoolYear, schools=None) -> dict[int, int]:
+    """class pk -> size, for the classes of `schools` (a School queryset; all when None) in the year."""
+    current = year.is_current or year == SchoolYear.current()
+    if current:
+        rows = Student.objects.filter(status=StudentStatus.STUDYING, school_class__school_year=year)
+    else:
+        rows = Enrollment.objects.filter(school_year=year, school_class__isnull=False)
+    key = "school_class"
+    if schools is not None:
+        rows = rows.filter(school__in=schools)
+    return dict(rows.order_by().values(key).annotate(n=Count("pk")).values_list(key, "n"))
+
+
+def classes_of(year: SchoolYear, schools=None, settings: EquitySettings | None = None) -> list[ClassRow]:
+    sizes = (settings or EquitySettings.load()).class_sizes
+    counts = class_sizes(year, schools)
+    classes = SchoolClass.objects.filter(school_year=year)
+    if schools is not None:
+        classes = classes.filter(school__in=schools)
+    out = []
+    for pk, school_id, name, short, grade, no in classes.values_list(
+        "pk", "school_id", "school__name", "school__short_name", "grade", "class_no"
+    ).order_by("school__code", "grade", "class_no"):
+        size = counts.get(pk, 0)
+        standard = standard_for(grade, sizes)
+        out.append(ClassRow(pk, school_id, short or name, grade, no, size, standard, band_of(size, standard)))
+    return out
+
+
+def summarise(year: SchoolYear, rows: list[ClassRow]) -> YearSummary:
+    bands = Counter(r.band for r in rows)
+    return YearSummary(
+        year, classes=len(rows), over=bands["over"] + bands["large"] + bands["huge"], large=bands["large"],
+        huge=bands["huge"],
+    )  # fmt: skip
+
+
+def report(year: SchoolYear, schools=None) -> ClassSizes:
+    settings = EquitySettings.load()
+    rows = classes_of(year, schools, settings)
+    result = ClassSizes(year, summary=summarise(year, rows))
+    result.rows = sorted(
+        (r for r in rows if r.band), key=lambda r: (-r.size, r.school_name, r.grade, r.class_no)
+    )
+    groups: dict[tuple, Counter] = {}
+    for r in result.rows:
+        groups.setdefault((r.school_name, r.school_id, r.grade), Counter())[r.band] += 1
+    result.by_school_grade = [
+        (s, pk, grade_label(g), c)
+        for (s, pk, g), c in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2]))
+    ]
+    return result
+
+
+def history(schools=None) -> list[YearSummary]:
+    """Every school year with classes, oldest first."""
+    settings = EquitySettings.load()
+    years = SchoolYear.objects.filter(classes__isnull=False).distinct().order_by("start_year")
+    return [summarise(y, classes_of(y, schools, settings)) for y in years]

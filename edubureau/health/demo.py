@@ -1,0 +1,579 @@
+"""Demo data of the daily health report: term 1 (2025-09-01 … 2026-01-23) of 晨检 reports for every
+class of the district, with the illnesses behind them, the school-day rollups and the alerts.
+
+What it shows:
+- a winter influenza wave (influenza-like illness peaking around New Year) over a background of
+  ordinary illness, visible in the trend by 学段 and in the symptom mix;
+- three injected clusters the rules must catch: 诺如 (vomiting/diarrhoea) in one class of the demo
+  primary school, spreading to its neighbours (班级呕吐腹泻聚集 + 诺如病毒感染聚集); 水痘 in the demo
+  junior school (水痘聚集); 流行性腮腺炎 in another primary school (腮腺炎聚集);
+- two schools that often report late, one that misses scattered days and one that has not
+  reported for the last two days (the chase list);
+- staff status for the last 20 school days.
+
+Everything is simulated in memory and written with COPY / executemany (pks assigned here, so the
+cases can point at their reports and the alerts at their evidence without reading anything back).
+Rule alerts come from the same rules module the submissions use (`rules.sweep`, the whole term at
+once), statistical alerts from the same EARS module on the same rollup series. Deterministic for
+a seed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models import Max
+
+from edubureau.accounts.models import User
+from edubureau.org.models import School, SchoolStatus
+from edubureau.people.calendar import school_days
+from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student, StudentStatus, Term
+
+from . import aberration, rules
+from . import symptoms as sym
+from .models import (
+    Alert,
+    AlertEvent,
+    AlertStatus,
+    ClassReport,
+    ClassReportVersion,
+    ClusterRule,
+    SchoolDayRollup,
+    SickCase,
+    StaffHealthReport,
+    StaffSickCase,
+)
+from .services import STATISTICAL_RULE, statistical_detail
+
+TZ = ZoneInfo("Asia/Shanghai")
+B = sym.BIT
+FLU_PEAK = datetime.date(2025, 12, 31)
+FLU_WIDTH = 9.0  # school days (σ of the Gaussian wave)
+FLU_START = datetime.date(2025, 12, 8)  # statistical alerts before this are counted as false alarms
+BASE_INCIDENCE = 0.0030  # new illnesses per pupil and school day outside the wave
+FLU_INCIDENCE = 0.0032  # extra influenza-like illness at the peak
+PERSONAL_RATE = 0.004
+STAFF_DAYS = 20
+
+# Background illness: (weight, symptom sets, possible diagnoses when seen by a doctor)
+BACKGROUND = [
+    (30, [B["发热"], B["发热"] | B["头痛"], B["发热"] | B["乏力"]], ["非传染性疾病", "其他"]),
+    (20, [B["咳嗽"], B["咽痛"], B["咳嗽"] | B["咽痛"]], ["非传染性疾病", "其他"]),
+    (14, [B["腹痛"], B["腹泻"], B["呕吐"], B["腹痛"] | B["腹泻"]], ["其他感染性腹泻", "非传染性疾病"]),
+    (14, [B["头痛"], B["头晕"], B["头晕"] | B["乏力"]], ["非传染性疾病"]),
+    (16, [B["其他"]], ["非传染性疾病", "其他"]),
+    (3, [B["皮疹"], B["发热"] | B["皮疹"]], ["非传染性疾病", "手足口病", "水痘"]),
+    (3, [B["结膜充血"]], ["非传染性疾病", "急性出血性结膜炎"]),
+]
+OTHER_TEXT = ["牙痛", "外伤", "过敏", "鼻出血", "术后复查", "扭伤"]
+ILI = [
+    B["发热"] | B["咳嗽"],
+    B["发热"] | B["咽痛"],
+    B["发热"] | B["咳嗽"] | B["咽痛"],
+    B["发热"] | B["咳嗽"] | B["乏力"],
+]
+
+
+@dataclass
+class Illness:
+    student: int
+    start: int  # index of the first school day absent
+    days: int  # school days absent
+    onset: datetime.date
+    symptoms: int
+    diagnosis: str
+    seen_doctor: bool
+    other: str = ""
+    ids: list[int] = field(default_factory=list)
+
+
+def _local(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), TZ) + datetime.timedelta(minutes=minute)
+
+
+def build(seed: int, scale: str, progress) -> dict[str, int]:
+    year = SchoolYear.current()
+    term = Term.objects.filter(school_year=year, number=1).first() if year else None
+    if term is None:
+        return {}
+    progress("健康日报")
+    return _Builder(random.Random(seed * 31 + 3), np.random.default_rng(seed), year, term).build()
+
+
+def wipe() -> None:
+    for model in [AlertEvent, Alert.evidence.through, Alert, SickCase, ClassReportVersion, ClassReport,
+                  StaffSickCase, StaffHealthReport, SchoolDayRollup]:  # fmt: skip
+        model.objects.all().delete()
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, np_rng, year, term):
+        self.rng, self.np_rng = rng, np_rng
+        self.days = school_days(term.start_date, term.end_date)
+        classes = SchoolClass.objects.filter(school_year=year, school__status=SchoolStatus.OPEN)
+        self.classes = list(classes.order_by("pk").values_list("pk", "school_id"))
+        self.pupils: dict[int, list[int]] = defaultdict(list)
+        rows = Student.objects.filter(school_class__in=classes, status=StudentStatus.STUDYING)
+        for pk, class_id in rows.order_by("pk").values_list("pk", "school_class_id"):
+            self.pupils[class_id].append(pk)
+        self.schools = dict(School.objects.filter(status=SchoolStatus.OPEN).values_list("pk", "stage"))
+        self.class_count = defaultdict(int)
+        for _pk, school_id in self.classes:
+            self.class_count[school_id] += 1
+        self.counts: dict[str, int] = {}
+
+    # ------------------------------------------------------------ the plan
+
+    def _special_schools(self):
+        users = dict(
+            User.objects.filter(username__in=["xiaoxue_admin", "chuzhong_admin"]).values_list(
+                "username", "org_id"
+            )
+        )
+        with_classes = sorted(self.class_count)
+        primary = users.get("xiaoxue_admin") or with_classes[0]
+        junior = users.get("chuzhong_admin") or with_classes[-1]
+        others = [s for s in with_classes if s not in (primary, junior)]
+        self.rng.shuffle(others)
+        picks = others[:5] + [primary, junior] * 3
+        self.late_schools = set(picks[:2])
+        self.gappy_school = picks[2]
+        self.silent_school = picks[3]  # has not reported for the last two days
+        self.mumps_school = next((s for s in others[4:] if self.schools[s] == "小学"), picks[4])
+        self.primary, self.junior = primary, junior
+
+    def _school_factor(self) -> dict[int, float]:
+        factors = {}
+        for school_id, stage in sorted(self.schools.items()):
+            base = 1.3 if stage == "幼儿园" else (0.8 if stage in ("高中", "完全中学", "中职") else 1.0)
+            factors[school_id] = base * self.rng.uniform(0.7, 1.3)
+        return factors
+
+    # ------------------------------------------------------------ illnesses
+
+    def _background(self, day_index: int, student: int) -> Illness:
+        rng = self.rng
+        _w, sets, diagnoses = rng.choices(BACKGROUND, weights=[b[0] for b in BACKGROUND])[0]
+        symptoms = rng.choice(sets)
+        seen = rng.random() < 0.45
+        diagnosis = (
+            rng.choice(diagnoses)
+            if seen and rng.random() < 0.8
+            else ("" if rng.random() < 0.5 else "未就诊/不明")
+        )
+        other = rng.choice(OTHER_TEXT) if symptoms & B["其他"] else ""
+        days = rng.choice([1, 1, 1, 2, 2, 3])
+        if diagnosis in ("手足口病", "水痘", "急性出血性结膜炎"):
+            days = rng.choice([5, 6, 7])
+        return self._illness(student, day_index, days, symptoms, diagnosis, seen, other)
+
+    def _flu(self, day_index: int, student: int) -> Illness:
+        rng = self.rng
+        seen = rng.random() < 0.6
+        diagnosis = ("流行性感冒" if rng.random() < 0.6 else "未就诊/不明") if seen else ""
+        return self._illness(student, day_index, rng.choice([2, 3, 3, 4]), rng.choice(ILI), diagnosis, seen)
+
+    def _illness(self, student, start, days, symptoms, diagnosis, seen, other="") -> Illness:
+        first = self.days[start]
+        onset = first - datetime.timedelta(days=self.rng.choice([0, 0, 1]))
+        return Illness(student, start, days, onset, symptoms, diagnosis, seen, other)
+
+    def _injected(self) -> dict[int, list[Illness]]:
+        """The clusters: by class, illnesses the simulation adds on top of the random ones."""
+        extra: dict[int, list[Illness]] = defaultdict(list)
+        day = {d: i for i, d in enumerate(self.days)}
+
+        def class_of(school_id, n):
+            ids = [c for c, s in self.classes if s == school_id]
+            return ids[min(n, len(ids) - 1)]
+
+        def add(class_id, date, count, symptoms, diagnosis, days, offset=0):
+            pupils = self.pupils[class_id][offset : offset + count]
+            start = day[date]
+            for p in pupils:
+                extra[class_id].append(self._illness(p, start, days, symptoms, diagnosis, diagnosis != ""))
+
+        noro = class_of(self.primary, 2)
+        gi = B["呕吐"] | B["腹泻"]
+        add(noro, datetime.date(2025, 11, 12), 4, gi | B["腹痛"], "", 2)
+        add(noro, datetime.date(2025, 11, 13), 3, gi, "诺如病毒感染", 2, offset=4)
+        add(class_of(self.primary, 3), datetime.date(2025, 11, 13), 2, B["呕吐"], "", 2)
+        add(class_of(self.primary, 1), datetime.date(2025, 11, 14), 3, gi, "诺如病毒感染", 2)
+        for n, date in enumerate(
+            [datetime.date(2025, 10, 20), datetime.date(2025, 10, 22), datetime.date(2025, 10, 24)]
+        ):
+            add(class_of(self.junior, n * 2), date, 2, B["发热"] | B["皮疹"], "水痘", 7, offset=10 + 2 * n)
+        for n, date in enumerate(
+            [datetime.date(2025, 9, 22), datetime.date(2025, 9, 24), datetime.date(2025, 9, 26)]
+        ):
+            add(
+                class_of(self.mumps_school, n),
+                date,
+                2,
+                B["发热"] | B["腮腺肿大"],
+                "流行性腮腺炎",
+                6,
+                offset=5 + 2 * n,
+            )
+        return extra
+
+    # ------------------------------------------------------------ the simulation
+
+    def build(self) -> dict[str, int]:
+        if not self.classes or not self.days:
+            return {}
+        self._special_schools()
+        factor = self._school_factor()
+        sizes = np.array([len(self.pupils[c]) for c, _s in self.classes], dtype=float)
+        weights = np.array([factor[s] for _c, s in self.classes])
+        peak = self.days.index(min(self.days, key=lambda d: abs((d - FLU_PEAK).days)))
+        active: dict[int, list[Illness]] = defaultdict(list)
+        injected = self._injected()
+        n_days = len(self.days)
+        last = self.days[-1]
+        report_id = (ClassReport.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        case_id = (SickCase.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        reports, cases = [], []
+        rollups: dict[tuple, dict] = {}
+        for t, day in enumerate(self.days):
+            wave = FLU_INCIDENCE * math.exp(-(((t - peak) / FLU_WIDTH) ** 2) / 2)
+            new_background = self.np_rng.poisson(sizes * weights * BASE_INCIDENCE)
+            new_flu = self.np_rng.poisson(sizes * weights * wave)
+            personal = self.np_rng.poisson(sizes * PERSONAL_RATE)
+            missing = {self.gappy_school} if self.rng.random() < 0.08 else set()
+            if t >= n_days - 2:
+                missing.add(self.silent_school)
+            for i, (class_id, school_id) in enumerate(self.classes):
+                pupils = self.pupils[class_id]
+                current = [ill for ill in active.get(class_id, ()) if ill.start + ill.days > t]
+                busy = {ill.student for ill in current}
+                for ill in injected.get(class_id, ()):
+                    if ill.start == t and ill.student not in busy:
+                        current.append(ill)
+                        busy.add(ill.student)
+                for maker, n in ((self._background, new_background[i]), (self._flu, new_flu[i])):
+                    for _ in range(n):
+                        student = pupils[self.rng.randrange(len(pupils))] if pupils else None
+                        if student is None or student in busy:
+                            continue
+                        busy.add(student)
+                        current.append(maker(t, student))
+                active[class_id] = current
+                if school_id in missing:
+                    continue
+                expected = len(pupils)
+                sick = len(current)
+                away = min(int(personal[i]), max(expected - sick, 0))
+                late = school_id in self.late_schools and self.rng.random() < 0.6 or self.rng.random() < 0.015
+                at = (
+                    _local(day, 9, 31 + self.rng.randrange(80))
+                    if late
+                    else _local(day, 7, 20 + self.rng.randrange(120))
+                )
+                reports.append((report_id, school_id, class_id, day, "晨检", expected, expected - sick - away, sick,
+                                away, sick + away == 0, True, 1, "demo", at, late, "demo"))  # fmt: skip
+                roll = rollups.setdefault(
+                    (school_id, day),
+                    _new_rollup(school_id, day, self.schools[school_id], self.class_count[school_id]),
+                )
+                roll["classes_reported"] += 1
+                roll["classes_late"] += late
+                roll["expected"] += expected
+                roll["present"] += expected - sick - away
+                roll["sick"] += sick
+                roll["personal"] += away
+                for ill in current:
+                    ill.ids.append(case_id)
+                    cases.append((case_id, report_id, school_id, class_id, ill, day))
+                    roll["cases"] += 1
+                    for name in sym.to_names(ill.symptoms):
+                        roll["symptom_counts"][name] = roll["symptom_counts"].get(name, 0) + 1
+                    if ill.diagnosis:
+                        roll["diagnosis_counts"][ill.diagnosis] = (
+                            roll["diagnosis_counts"].get(ill.diagnosis, 0) + 1
+                        )
+                    case_id += 1
+                report_id += 1
+        self._write_reports(reports, cases, last)
+        self._write_rollups(rollups)
+        self._staff(rollups)
+        self._alerts(cases, rollups)
+        return self.counts
+
+    # ------------------------------------------------------------ writing
+
+    def _write_reports(self, reports, cases, last) -> None:
+        _copy(ClassReport, ["id", "school_id", "school_class_id", "date", "session", "expected", "present", "sick",
+                            "personal", "zero_report", "counts_for_day", "version", "payload_hash", "submitted_at",
+                            "late", "source"], reports)  # fmt: skip
+        rows = []
+        for pk, report_id, school_id, class_id, ill, day in cases:
+            end = ill.start + ill.days  # the index of the return day
+            back = self.days[end] if end < len(self.days) else None
+            expected_return = back or last + datetime.timedelta(days=3)
+            closed = back is not None and back <= last
+            needs = ill.diagnosis in sym.NEEDS_CERTIFICATE
+            rows.append((pk, report_id, school_id, class_id, ill.student, day, ill.symptoms, ill.other, ill.onset,
+                         ill.seen_doctor, ill.diagnosis, expected_return,
+                         back if closed else None, closed and needs, ill.days if closed else None, closed))  # fmt: skip
+        _copy(SickCase, ["id", "report_id", "school_id", "school_class_id", "student_id", "date", "symptoms",
+                         "other_symptoms", "onset", "seen_doctor", "diagnosis", "expected_return", "returned_on",
+                         "certificate", "days_missed", "closed"], rows)  # fmt: skip
+        _reset_sequences([ClassReport, SickCase])
+        self.counts["班级健康日报"] = len(reports)
+        self.counts["因病缺课登记"] = len(rows)
+
+    def _write_rollups(self, rollups) -> None:
+        objs = []
+        for r in rollups.values():
+            r["classes_on_time"] = r["classes_reported"] - r["classes_late"]
+            objs.append(SchoolDayRollup(**r))
+        SchoolDayRollup.objects.bulk_create(objs, batch_size=5000)
+        self.counts["学校日汇总"] = len(objs)
+
+    def _staff(self, rollups) -> None:
+        staff = defaultdict(list)
+        for pk, school_id in (
+            Staff.objects.filter(status="在职").order_by("pk").values_list("pk", "school_id")
+        ):
+            staff[school_id].append(pk)
+        reports, sick_rows = [], []
+        report_id = (StaffHealthReport.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        for day in self.days[-STAFF_DAYS:]:
+            for school_id in sorted(self.class_count):
+                roll = rollups.get((school_id, day))
+                members = staff.get(school_id)
+                if roll is None or not members:
+                    continue
+                sick = [m for m in members if self.rng.random() < 0.008]
+                personal = sum(self.rng.random() < 0.005 for _ in range(3))
+                total = len(members)
+                reports.append((report_id, school_id, day, total, total - len(sick) - personal, len(sick), personal, 1,
+                                "demo", _local(day, 8, self.rng.randrange(60)), False, "demo"))  # fmt: skip
+                for member in sick:
+                    sick_rows.append((report_id, school_id, member, day, self.rng.choice(ILI + [B["头痛"], B["咽痛"]]),
+                                      day - datetime.timedelta(days=1), self.rng.random() < 0.5))  # fmt: skip
+                roll["staff_on_duty"], roll["staff_sick"] = total - len(sick) - personal, len(sick)
+                report_id += 1
+        _copy(StaffHealthReport, ["id", "school_id", "date", "staff_total", "on_duty", "sick", "personal", "version",
+                                  "payload_hash", "submitted_at", "late", "source"], reports)  # fmt: skip
+        _copy(
+            StaffSickCase,
+            [
+                "report_id",
+                "school_id",
+                "staff_id",
+                "date",
+                "symptoms",
+                "onset",
+                "seen_doctor",
+                "other_symptoms",
+                "diagnosis",
+            ],
+            [row + ("", "") for row in sick_rows],
+        )
+        _reset_sequences([StaffHealthReport])
+        keys = [(r[1], r[2]) for r in reports]
+        updates = [rollups[k] for k in keys]
+        if updates:
+            objs = SchoolDayRollup.objects.filter(date__in={k[1] for k in keys})
+            by_key = {(o.school_id, o.date): o for o in objs}
+            changed = []
+            for (school_id, day), r in zip(keys, updates, strict=True):
+                obj = by_key[(school_id, day)]
+                obj.staff_on_duty, obj.staff_sick = r["staff_on_duty"], r["staff_sick"]
+                changed.append(obj)
+            SchoolDayRollup.objects.bulk_update(changed, ["staff_on_duty", "staff_sick"], batch_size=2000)
+        self.counts["教职工健康日报"] = len(reports)
+
+    # ------------------------------------------------------------ alerts
+
+    def _alerts(self, cases, rollups) -> None:
+        rule_rows = {r.code: r for r in ClusterRule.objects.filter(active=True)}
+        specs = [rules.Rule(r.code, r.level, r.window_days, r.threshold, r.diagnosis, r.symptoms_all, r.symptoms_any,
+                            r.day_threshold) for r in rule_rows.values()]  # fmt: skip
+        by_school: dict[int, list[rules.Case]] = defaultdict(list)
+        for pk, _report, school_id, class_id, ill, day in cases:
+            by_school[school_id].append(
+                rules.Case(pk, ill.student, class_id, day, ill.symptoms, ill.diagnosis)
+            )
+        alerts, evidence, events = [], [], []
+        explained = set()  # (school, day) inside a rule cluster: a statistical alert there is a true one
+        alert_id = (Alert.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        last = self.days[-1]
+        for school_id in sorted(by_school):
+            for episode in rules.sweep(specs, by_school[school_id]):
+                row = rule_rows[episode.rule.code]
+                alerts.append(self._alert(alert_id, "rule", row, school_id, episode.class_id, episode.first_date,
+                                          episode.last_date, episode.students, {}, last, events))  # fmt: skip
+                evidence.extend((alert_id, c.id) for c in episode.cases)
+                alert_id += 1
+                for n in range((episode.last_date - episode.first_date).days + 4):
+                    explained.add((school_id, episode.first_date + datetime.timedelta(days=n)))
+        statistical = false_alarms = 0
+        case_ids = defaultdict(list)
+        for pk, _report, school_id, _class, _ill, day in cases:
+            case_ids[(school_id, day)].append(pk)
+        for school_id in sorted(self.class_count):
+            series = [(d, rollups[(school_id, d)]) for d in self.days if (school_id, d) in rollups]
+            series = [(d, r) for d, r in series if r["expected"]]
+            if len(series) < 12:
+                continue
+            floor = aberration.one_student_floor(round(sum(r["expected"] for _d, r in series) / len(series)))
+            results = aberration.ears([r["sick"] / r["expected"] for _d, r in series], floor)
+            episode = None
+            for (day, r), res in zip(series, results, strict=True):
+                if not res.alert:
+                    continue
+                if episode and (day - episode["last"]).days <= 4:
+                    episode.update(last=day, cases=max(episode["cases"], r["sick"]), detail=_detail(r, res))
+                    episode["days"].append(day)
+                    continue
+                episode = {
+                    "first": day,
+                    "last": day,
+                    "cases": r["sick"],
+                    "detail": _detail(r, res),
+                    "days": [day],
+                }
+                statistical += 1
+                false_alarm = day < FLU_START and (school_id, day) not in explained
+                false_alarms += false_alarm
+                alerts.append(self._alert(alert_id, "statistical", None, school_id, None, day, day, r["sick"],
+                                          episode["detail"], last, events, episode=episode, false_alarm=false_alarm))  # fmt: skip
+                episode["alert"] = alerts[-1]
+                alert_id += 1
+        # statistical episodes grew after their rows were built: finish the rows
+        for row in alerts:
+            ep = row.pop("_episode", None)
+            if ep:
+                row["last_date"], row["cases"], row["detail"] = ep["last"], ep["cases"], ep["detail"]
+                evidence.extend((row["id"], pk) for d in ep["days"] for pk in case_ids[(row["school_id"], d)])
+        _copy_dicts(Alert, alerts)
+        _copy(Alert.evidence.through, ["alert_id", "sickcase_id"], sorted(set(evidence)))
+        _copy(AlertEvent, ["alert_id", "at", "from_status", "to_status", "note"], events)
+        _reset_sequences([Alert])
+        self.counts["预警（规则）"] = len(alerts) - statistical
+        self.counts["预警（统计）"] = statistical
+        self.counts["统计预警·流感季前（误报）"] = false_alarms
+
+    def _alert(
+        self,
+        pk,
+        kind,
+        rule,
+        school_id,
+        class_id,
+        first,
+        last_day,
+        n,
+        detail,
+        term_end,
+        events,
+        episode=None,
+        false_alarm=False,
+    ):
+        created = _local(last_day, 10, 5)
+        age = (term_end - last_day).days
+        if age <= 7:
+            path = [AlertStatus.NEW] if self.rng.random() < 0.6 else [AlertStatus.NEW, AlertStatus.VERIFIED]
+        elif false_alarm:
+            path = [AlertStatus.NEW, AlertStatus.FALSE_ALARM]
+        else:
+            path = [
+                AlertStatus.NEW,
+                AlertStatus.VERIFIED,
+                AlertStatus.REPORTED,
+                AlertStatus.HANDLING,
+                AlertStatus.CLOSED,
+            ]
+        at = created
+        stamps = {}
+        for before, status in zip([""] + path[:-1], path, strict=True):
+            note = {
+                AlertStatus.NEW: "系统自动发现。",
+                AlertStatus.FALSE_ALARM: "核实为散发病例，非聚集。",
+            }.get(status, "")
+            events.append((pk, at, before, status, note))
+            stamps[status] = at
+            at += datetime.timedelta(hours=self.rng.choice([2, 5, 20]))
+        row = {
+            "id": pk, "kind": kind, "rule_id": rule.pk if rule else None,
+            "rule_code": rule.code if rule else STATISTICAL_RULE, "level": rule.level if rule else "school",
+            "school_id": school_id, "school_class_id": class_id, "class_key": class_id or 0, "first_date": first,
+            "last_date": last_day, "cases": n, "detail": detail, "status": path[-1], "assignee_id": None,
+            "report_due": created + datetime.timedelta(hours=24) if rule else None, "created_at": created,
+            "updated_at": at, "verified_at": stamps.get(AlertStatus.VERIFIED),
+            "reported_at": stamps.get(AlertStatus.REPORTED),
+            "closed_at": stamps.get(AlertStatus.CLOSED) or stamps.get(AlertStatus.FALSE_ALARM),
+        }  # fmt: skip
+        if episode is not None:
+            row["_episode"] = episode
+        return row
+
+
+def _new_rollup(school_id, day, stage, classes) -> dict:
+    return {
+        "school_id": school_id, "date": day, "stage": stage, "classes_expected": classes, "classes_reported": 0,
+        "classes_on_time": 0, "classes_late": 0, "expected": 0, "present": 0, "sick": 0, "personal": 0, "cases": 0,
+        "symptom_counts": {}, "diagnosis_counts": {},
+    }  # fmt: skip
+
+
+def _detail(r, res) -> dict:
+    return statistical_detail((r["sick"], r["expected"]), res)
+
+
+# ------------------------------------------------------------ set-based writes
+
+
+def _copy(model, columns: list[str], rows) -> None:
+    """COPY on PostgreSQL, executemany elsewhere; columns are attnames."""
+    rows = list(rows)
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(model._meta.get_field(c).column) for c in columns)
+    table = qn(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows
+            )
+
+
+def _copy_dicts(model, rows: list[dict]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    json_fields = {f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"}
+    _copy(
+        model,
+        columns,
+        [
+            tuple(json.dumps(r[c], ensure_ascii=False) if c in json_fields else r[c] for c in columns)
+            for r in rows
+        ],
+    )
+
+
+def _reset_sequences(models) -> None:
+    """Explicit ids bypass PostgreSQL's sequences: move them past the ids written."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)

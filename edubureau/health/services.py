@@ -1,0 +1,1062 @@
+"""The rules of the daily health report: submission, versions, rollups, follow-up, alerts.
+
+The page, the API, the JSONL loader and the demo all submit through `submit_class_report`, so a
+report is checked the same way wherever it comes from. A submission is one transaction that
+first locks the school's row: the submissions of one school are serialised (so the school's
+rollup and its alerts are computed from a consistent state and a cluster can never get two
+alerts), while schools proceed in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from edubureau.core import changelog
+from edubureau.core.scope import ADD, scope_of
+from edubureau.org.models import School, SchoolStatus
+from edubureau.people.calendar import is_school_day, school_days
+from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student, StudentStatus, grade_label
+
+from . import aberration, rules
+from . import symptoms as sym
+from .models import (
+    ALERT_TRANSITIONS,
+    Alert,
+    AlertEvent,
+    AlertStatus,
+    ClassReport,
+    ClassReportVersion,
+    ClusterRule,
+    ReportingSettings,
+    SchoolDayRollup,
+    Session,
+    SickCase,
+    Source,
+    StaffHealthReport,
+    StaffSickCase,
+)
+
+MAX_COUNT = 2000  # no class or school day has more pupils than this: a larger number is a typo
+ONSET_MAX_DAYS = 60  # an onset further back is a typo, not an illness still keeping the pupil home
+STATISTICAL_RULE = "EARS"
+
+
+class ReportError(ValidationError):
+    """A refused report: `messages` lists every problem, each naming the field and the value."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(messages)
+
+
+class OutOfScope(ReportError):
+    """The user may not report for this school (API: 403)."""
+
+
+@dataclass
+class Submission:
+    report: ClassReport | StaffHealthReport
+    status: str  # "created" | "replaced" | "unchanged"
+    alerts: list[Alert] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+class _Errors(list):
+    def check(self, condition, message):
+        if not condition:
+            self.append(message)
+        return condition
+
+
+def _date(value, label, errors) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    errors.append(f"{label}“{_show(value)}”不是有效日期，请按 YYYY-MM-DD 填写。")
+    return None
+
+
+def _count(data, key, label, errors, required=True) -> int | None:
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        if isinstance(value, str) and value.strip().isdigit() and int(value) <= MAX_COUNT:
+            return int(value)
+        errors.append(f"{label}（{key}）“{_show(value)}”无效：请填写 0–{MAX_COUNT} 的整数。")
+        return None
+    return value
+
+
+def _show(value) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _symptoms(value, where, errors) -> tuple[int, str]:
+    if value is None:
+        return 0, ""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors.append(f'{where}症状（symptoms）应为症状名称的列表，如 ["发热", "咳嗽"]。')
+        return 0, ""
+    other = ""
+    names = []
+    for name in (v.strip() for v in value):
+        # "其他：流鼻血" carries the free text of 其他 in the list itself.
+        if name.startswith("其他") and len(name) > 2 and name[2] in ":：（(":
+            other = name[3:].rstrip("）)").strip()
+            name = "其他"
+        names.append(name)
+    bad = sym.unknown(names)
+    if bad:
+        errors.append(f"{where}症状“{'、'.join(bad)}”不在症状表中（可选：{'、'.join(sym.SYMPTOMS)}）。")
+        return 0, ""
+    return sym.to_mask(names), other
+
+
+@dataclass
+class _Case:
+    id_no: str
+    symptoms: int
+    other_symptoms: str
+    onset: datetime.date
+    seen_doctor: bool
+    diagnosis: str
+    expected_return: datetime.date | None
+
+    def payload(self) -> dict:
+        who = {"student": int(self.id_no[1:])} if self.id_no.startswith("#") else {"student_id_no": self.id_no}
+        return {
+            **who,
+            "symptoms": sym.to_names(self.symptoms),
+            "other_symptoms": self.other_symptoms,
+            "onset": self.onset.isoformat(),
+            "seen_doctor": self.seen_doctor,
+            "diagnosis": self.diagnosis,
+            "expected_return": self.expected_return.isoformat() if self.expected_return else None,
+        }
+
+
+def _who(id_no: str) -> str:
+    return f"学生编号 {id_no[1:]}" if id_no.startswith("#") else f"证件号 {id_no}"
+
+
+def _parse_case(raw, n: int, day: datetime.date | None, errors: _Errors, id_key: str) -> _Case | None:
+    where = f"第 {n} 条病例"
+    if not isinstance(raw, dict):
+        errors.append(f"{where}应为一个对象（含 {id_key}、symptoms、onset 等）。")
+        return None
+    id_no = raw.get(id_key)
+    pk = raw.get("student") if id_key == "student_id_no" and not id_no else None
+    if isinstance(pk, int) and not isinstance(pk, bool) and pk > 0:
+        id_no = f"#{pk}"  # a pupil without an ID number, chosen on the web form by registry id
+    elif not isinstance(id_no, str) or not id_no.strip() or len(id_no) > 20 or "\x00" in id_no:
+        errors.append(f"{where}：请填写证件号码（{id_key}）。")
+        return None
+    id_no = id_no.strip().upper()
+    where = f"{where}（{_who(id_no)}）"
+    before = len(errors)
+    mask, other = _symptoms(raw.get("symptoms"), f"{where}：", errors)
+    other_text = raw.get("other_symptoms") or other
+    if not isinstance(other_text, str) or len(other_text) > 100:
+        errors.append(f"{where}：其他症状（other_symptoms）应为不超过 100 字的文字。")
+        other_text = ""
+    if other_text:
+        mask |= sym.BIT["其他"]
+    onset = _date(raw.get("onset"), f"{where}：发病日期（onset）", errors)
+    if onset and day:
+        errors.check(onset <= day, f"{where}：发病日期 {onset} 晚于日报日期 {day}。")
+        errors.check(
+            (day - onset).days <= ONSET_MAX_DAYS,
+            f"{where}：发病日期 {onset} 早于日报日期 {ONSET_MAX_DAYS} 天以上。",
+        )
+    ret = raw.get("expected_return")
+    expected_return = _date(ret, f"{where}：预计返校日期（expected_return）", errors) if ret else None
+    if onset and expected_return:
+        errors.check(
+            expected_return >= onset, f"{where}：预计返校日期 {expected_return} 早于发病日期 {onset}。"
+        )
+    seen = raw.get("seen_doctor", False)
+    errors.check(
+        isinstance(seen, bool), f"{where}：是否就诊（seen_doctor）应为 true 或 false，而不是“{_show(seen)}”。"
+    )
+    diagnosis = raw.get("diagnosis") or ""
+    if not isinstance(diagnosis, str) or diagnosis.strip() not in sym.DIAGNOSES + [""]:
+        errors.append(
+            f"{where}：诊断“{_show(diagnosis)}”不在学校传染病诊断表中（可选：{'、'.join(sym.DIAGNOSES)}）。"
+        )
+        diagnosis = ""
+    if len(errors) > before:
+        return None
+    return _Case(id_no, mask, other_text.strip(), onset, seen is True, diagnosis.strip(), expected_return)
+
+
+@dataclass
+class _Report:
+    school: School
+    school_class: SchoolClass
+    day: datetime.date
+    session: str
+    expected: int
+    present: int
+    sick: int
+    personal: int
+    cases: list[_Case]
+    student_ids: dict[str, int]
+
+    def payload(self) -> dict:
+        c = self.school_class
+        return {
+            "school": self.school.code, "grade": c.grade, "class_no": c.class_no, "date": self.day.isoformat(),
+            "session": self.session, "expected": self.expected, "present": self.present, "sick": self.sick,
+            "personal": self.personal, "cases": [case.payload() for case in self.cases],
+        }  # fmt: skip
+
+    def digest(self) -> str:
+        return _digest(self.payload())
+
+
+def _digest(payload: dict) -> str:
+    return hashlib.md5(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _school(data, errors: _Errors, user) -> School | None:
+    code = data.get("school")
+    if not isinstance(code, str) or not code.strip() or len(code) > 20 or "\x00" in code:
+        errors.append(f"学校标识码（school）“{_show(code)}”无效：请填写 10 位学校标识码。")
+        return None
+    school = School.objects.filter(code=code.strip()).first()
+    if school is None:
+        errors.append(f"学校标识码 {code} 不存在。")
+        return None
+    if user is not None:
+        scope = scope_of(user)
+        if not (scope.allows("health", ADD) and scope.covers_school(school.pk)):
+            raise OutOfScope([f"您不能为{school}（{school.code}）填报健康日报：不在您的管理范围内。"])
+    if school.status != SchoolStatus.OPEN:
+        errors.append(f"{school}的状态为“{school.get_status_display()}”，不接收日报。")
+    return school
+
+
+def _check_day(day: datetime.date, today: datetime.date, errors: _Errors) -> None:
+    if day > today:
+        errors.append(f"日期（date）{day} 在今天（{today}）之后，不能提前填报。")
+    elif not is_school_day(day):
+        errors.append(f"日期（date）{day} 不是上课日（周末、节假日或学期外），无需填报。")
+
+
+def _parse_report(data, *, user, settings: ReportingSettings, today: datetime.date) -> _Report:
+    errors = _Errors()
+    if not isinstance(data, dict):
+        raise ReportError(["日报应为一个 JSON 对象。"])
+    school = _school(data, errors, user)
+    day = _date(data.get("date"), "日期（date）", errors)
+    if day:
+        _check_day(day, today, errors)
+    session = data.get("session") or Session.MORNING
+    errors.check(session in Session.values, f"检查（session）“{_show(session)}”无效：应为 晨检 或 午检。")
+    grade, class_no = data.get("grade"), data.get("class_no")
+    numbers = {key: _count(data, key, label, errors) for key, label in
+               (("expected", "应到"), ("present", "实到"), ("sick", "因病缺课"), ("personal", "因事缺课"))}  # fmt: skip
+    expected, present, sick, personal = numbers.values()
+    if None not in (expected, present, sick, personal):
+        if errors.check(present <= expected, f"实到（present）{present} 大于应到（expected）{expected}。"):
+            errors.check(
+                sick + personal <= expected - present,
+                f"因病缺课 {sick} + 因事缺课 {personal} = {sick + personal}，超过缺课人数（应到 {expected} − 实到 {present} = {expected - present}）。",
+            )
+    raw_cases = data.get("cases") or []
+    cases: list[_Case] = []
+    if not isinstance(raw_cases, list):
+        errors.append("病例（cases）应为列表。")
+    elif len(raw_cases) > settings.max_cases_per_report:
+        errors.append(
+            f"病例（cases）有 {len(raw_cases)} 条，超过每份日报 {settings.max_cases_per_report} 条的上限。"
+        )
+    else:
+        for n, raw in enumerate(raw_cases, 1):
+            case = _parse_case(raw, n, day, errors, "student_id_no")
+            if case:
+                cases.append(case)
+        if sick is not None and len(raw_cases) != sick:
+            errors.append(
+                f"因病缺课（sick）为 {sick} 人，但登记了 {len(raw_cases)} 条病例：每名因病缺课学生登记一条。"
+            )
+    seen: set[str] = set()
+    for case in cases:
+        errors.check(case.id_no not in seen, f"学生（{_who(case.id_no)}）在本日报中登记了两次。")
+        seen.add(case.id_no)
+    school_class = _class(school, grade, class_no, errors) if school else None
+    student_ids = _students(school_class, cases, errors) if school_class else {}
+    if errors:
+        raise ReportError(list(errors))
+    return _Report(school, school_class, day, session, expected, present, sick, personal, cases, student_ids)
+
+
+def _class(school: School, grade, class_no, errors: _Errors) -> SchoolClass | None:
+    if (
+        isinstance(grade, bool)
+        or not isinstance(grade, int)
+        or isinstance(class_no, bool)
+        or not isinstance(class_no, int)
+    ):
+        errors.append(f"年级（grade）“{_show(grade)}”和班号（class_no）“{_show(class_no)}”应为整数。")
+        return None
+    school_class = (
+        SchoolClass.objects.filter(
+            school=school, school_year__is_current=True, grade=grade, class_no=class_no
+        )
+        .select_related("school")
+        .first()
+    )
+    if school_class is None:
+        errors.append(
+            f"{school}本学年没有{grade_label(grade)}（{class_no}）班（年级 grade={grade}，班号 class_no={class_no}）。"
+        )
+    return school_class
+
+
+def _students(school_class: SchoolClass, cases: list[_Case], errors: _Errors) -> dict[str, int]:
+    """Each case's student by ID number; the student must be 在读 in this class."""
+    if not cases:
+        return {}
+    numbers = [c.id_no for c in cases if not c.id_no.startswith("#")]
+    pks = [int(c.id_no[1:]) for c in cases if c.id_no.startswith("#")]
+    rows = Student.objects.filter(Q(id_number__in=numbers) | Q(pk__in=pks)).values_list(
+        "id_number", "pk", "school_class_id", "status", "name"
+    )
+    found = {}
+    for number, pk, class_id, status, name in rows:
+        found[number] = found[f"#{pk}"] = (pk, class_id, status, name)
+    ids = {}
+    for case in cases:
+        row = found.get(case.id_no)
+        if row is None:
+            errors.append(f"{_who(case.id_no)} 的学生不在学籍库中。")
+        elif row[1] != school_class.pk or row[2] != StudentStatus.STUDYING:
+            errors.append(f"{_who(case.id_no)} 的学生（{row[3]}）不是{school_class}的在读学生。")
+        elif row[0] in ids.values():
+            errors.append(f"学生{row[3]}（{_who(case.id_no)}）在本日报中登记了两次。")
+        else:
+            ids[case.id_no] = row[0]
+    return ids
+
+
+def _is_late(day: datetime.date, session: str, at: datetime.datetime, settings: ReportingSettings) -> bool:
+    local = timezone.localtime(at)
+    return local.date() > day or (local.date() == day and local.time() > settings.deadline(session))
+
+
+# ---------------------------------------------------------------- class reports
+
+
+def submit_class_report(
+    data, *, user=None, source: str = Source.WEB, now: datetime.datetime | None = None
+) -> Submission:
+    """Validate and store one class report (all or nothing); identical resubmission changes nothing,
+    a different one replaces the report and keeps the earlier version. Raises ReportError."""
+    now = now or timezone.now()
+    settings = ReportingSettings.get()
+    clean = _parse_report(data, user=user, settings=settings, today=timezone.localdate(now))
+    digest = clean.digest()
+    actor = user if getattr(user, "pk", None) else None
+    with transaction.atomic():
+        # The per-school lock: see the module docstring.
+        School.objects.select_for_update().filter(pk=clean.school.pk).values_list("pk").first()
+        same_day = {
+            r.session: r for r in ClassReport.objects.filter(school_class=clean.school_class, date=clean.day)
+        }
+        report = same_day.get(clean.session)
+        if report is not None and report.payload_hash == digest:
+            return Submission(report, "unchanged")
+        other = same_day.get(Session.NOON if clean.session == Session.MORNING else Session.MORNING)
+        counts = clean.session == Session.NOON or other is None
+        fields = dict(
+            expected=clean.expected, present=clean.present, sick=clean.sick, personal=clean.personal,
+            zero_report=clean.expected == clean.present, counts_for_day=counts, payload_hash=digest,
+            submitted_at=now, submitted_by=actor, late=_is_late(clean.day, clean.session, now, settings),
+            source=source,
+        )  # fmt: skip
+        had_cases = False
+        if report is None:
+            report = ClassReport.objects.create(
+                school=clean.school,
+                school_class=clean.school_class,
+                date=clean.day,
+                session=clean.session,
+                **fields,
+            )
+            changelog.log_create(report)
+            status = "created"
+        else:
+            had_cases = report.sick > 0
+            _keep_version(report, actor, now)
+            before = changelog.snapshot(report)
+            for name, value in fields.items():
+                setattr(report, name, value)
+            report.version += 1
+            report.save()
+            changelog.log_update(report, before)
+            status = "replaced"
+        if other is not None and other.counts_for_day == counts:
+            ClassReport.objects.filter(pk=other.pk).update(counts_for_day=not counts)
+        _write_cases(report, clean)
+        update_rollups(clean.school.pk, clean.day)
+        alerts = []
+        if clean.cases or had_cases:
+            alerts = evaluate_rules(clean.school.pk, clean.day, class_ids={clean.school_class.pk}, now=now)
+    return Submission(report, status, alerts)
+
+
+def _keep_version(report: ClassReport, user, now) -> None:
+    ClassReportVersion.objects.create(
+        report=report, version=report.version, payload=report_payload(report), submitted_at=report.submitted_at,
+        submitted_by_id=report.submitted_by_id, replaced_at=now, replaced_by=user,
+    )  # fmt: skip
+
+
+def report_payload(report: ClassReport) -> dict:
+    """The report as the API's JSON shape (as stored now)."""
+    cases = report.cases.select_related("student").order_by("id")
+    c = report.school_class
+    return {
+        "school": report.school.code, "grade": c.grade, "class_no": c.class_no, "date": report.date.isoformat(),
+        "session": report.session, "expected": report.expected, "present": report.present, "sick": report.sick,
+        "personal": report.personal,
+        "cases": [
+            _Case(case.student.id_number or f"#{case.student_id}", case.symptoms, case.other_symptoms, case.onset, case.seen_doctor,
+                  case.diagnosis, case.expected_return).payload()
+            for case in cases
+        ],
+    }  # fmt: skip
+
+
+def _write_cases(report: ClassReport, clean: _Report) -> None:
+    """Bring the report's cases to the submitted list: rows of students still listed are updated
+    in place (their ids, and so the alerts' evidence, stay), others deleted, new ones inserted."""
+    existing = {c.student_id: c for c in SickCase.objects.filter(report=report)} if report.version > 1 else {}
+    wanted = {clean.student_ids[c.id_no]: c for c in clean.cases}
+    gone = [c.pk for sid, c in existing.items() if sid not in wanted]
+    if gone:
+        SickCase.objects.filter(pk__in=gone).delete()
+    new, changed = [], []
+    for student_id, c in wanted.items():
+        values = dict(
+            symptoms=c.symptoms, other_symptoms=c.other_symptoms, onset=c.onset, seen_doctor=c.seen_doctor,
+            diagnosis=c.diagnosis, expected_return=c.expected_return,
+        )  # fmt: skip
+        row = existing.get(student_id)
+        if row is None:
+            new.append(SickCase(report=report, school_id=report.school_id, school_class_id=report.school_class_id,
+                                student_id=student_id, date=report.date, **values))  # fmt: skip
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            changed.append(row)
+    if new:
+        SickCase.objects.bulk_create(new)
+    if changed:
+        SickCase.objects.bulk_update(changed, list(values))
+
+
+# ---------------------------------------------------------------- rollups
+
+
+def _counting(rows, key) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value, n in rows:
+        for name in sym.to_names(value) if key == "symptoms" else ([value] if value else []):
+            counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def update_rollups(school_id: int, day: datetime.date) -> None:
+    """Recompute the school's rollup row for the day from its reports (a few dozen rows, indexed)
+    and upsert it. Called inside the submitting transaction, under the school lock."""
+    school = School.objects.filter(pk=school_id).values("stage").first()
+    counting = Q(counts_for_day=True)
+    morning = Q(session=Session.MORNING)
+    agg = ClassReport.objects.filter(school_id=school_id, date=day).aggregate(
+        reported=Count("pk", filter=morning),
+        late=Count("pk", filter=morning & Q(late=True)),
+        expected=Sum("expected", filter=counting),
+        present=Sum("present", filter=counting),
+        sick=Sum("sick", filter=counting),
+        personal=Sum("personal", filter=counting),
+    )
+    cases = SickCase.objects.filter(school_id=school_id, date=day, report__counts_for_day=True)
+    by_symptoms = cases.values_list("symptoms").annotate(n=Count("pk")).order_by()
+    by_diagnosis = cases.exclude(diagnosis="").values_list("diagnosis").annotate(n=Count("pk")).order_by()
+    symptom_counts = _counting(by_symptoms, "symptoms")
+    staff = StaffHealthReport.objects.filter(school_id=school_id, date=day).values("on_duty", "sick").first()
+    row = SchoolDayRollup(
+        school_id=school_id, date=day, stage=school["stage"],
+        classes_expected=expected_class_count(school_id, day),
+        classes_reported=agg["reported"], classes_late=agg["late"], classes_on_time=agg["reported"] - agg["late"],
+        expected=agg["expected"] or 0, present=agg["present"] or 0, sick=agg["sick"] or 0,
+        personal=agg["personal"] or 0, cases=sum(n for _v, n in by_symptoms),
+        symptom_counts=symptom_counts, diagnosis_counts=_counting(by_diagnosis, "diagnosis"),
+        staff_on_duty=staff["on_duty"] if staff else None, staff_sick=staff["sick"] if staff else None,
+    )  # fmt: skip
+    SchoolDayRollup.objects.bulk_create(
+        [row], update_conflicts=True, unique_fields=["school", "date"],
+        update_fields=[f.name for f in SchoolDayRollup._meta.concrete_fields if f.name not in ("id", "school", "date")],
+    )  # fmt: skip
+
+
+def _school_year_of(day: datetime.date) -> SchoolYear | None:
+    return SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first() or SchoolYear.current()
+
+
+def expected_class_count(school_id: int, day: datetime.date) -> int:
+    year = _school_year_of(day)
+    return SchoolClass.objects.filter(school_id=school_id, school_year=year).count() if year else 0
+
+
+# ---------------------------------------------------------------- staff reports
+
+
+def submit_staff_report(
+    data, *, user=None, source: str = Source.WEB, now: datetime.datetime | None = None
+) -> Submission:
+    """A school's staff status for a day: 在岗, 因病缺勤 with each sick member's symptoms."""
+    now = now or timezone.now()
+    settings = ReportingSettings.get()
+    errors = _Errors()
+    if not isinstance(data, dict):
+        raise ReportError(["教职工日报应为一个 JSON 对象。"])
+    school = _school(data, errors, user)
+    day = _date(data.get("date"), "日期（date）", errors)
+    if day:
+        _check_day(day, timezone.localdate(now), errors)
+    numbers = {key: _count(data, key, label, errors, required=key != "personal") or 0 for key, label in
+               (("staff_total", "教职工总数"), ("on_duty", "在岗"), ("sick", "因病缺勤"), ("personal", "因事缺勤"))}  # fmt: skip
+    total, on_duty, sick, personal = numbers.values()
+    errors.check(
+        on_duty + sick + personal <= total,
+        f"在岗 {on_duty} + 因病缺勤 {sick} + 因事缺勤 {personal} 超过教职工总数 {total}。",
+    )
+    raw_cases = data.get("cases") or []
+    cases = []
+    if not isinstance(raw_cases, list) or len(raw_cases) > settings.max_cases_per_report:
+        errors.append(f"病例（cases）应为不超过 {settings.max_cases_per_report} 条的列表。")
+        raw_cases = []
+    for n, raw in enumerate(raw_cases, 1):
+        case = _parse_case(raw, n, day, errors, "staff_id_no")
+        if case:
+            cases.append(case)
+    errors.check(len(raw_cases) == sick, f"因病缺勤（sick）为 {sick} 人，但登记了 {len(raw_cases)} 条病例。")
+    errors.check(len({c.id_no for c in cases}) == len(cases), "同一教职工在本日报中登记了两次。")
+    staff_ids = {}
+    if school and cases:
+        found = dict(
+            Staff.objects.filter(school=school, id_number__in=[c.id_no for c in cases]).values_list(
+                "id_number", "pk"
+            )
+        )
+        for case in cases:
+            if errors.check(case.id_no in found, f"证件号 {case.id_no} 不是{school}的教职工。"):
+                staff_ids[case.id_no] = found[case.id_no]
+    if errors:
+        raise ReportError(list(errors))
+    payload = {
+        "school": school.code,
+        "date": day.isoformat(),
+        **numbers,
+        "cases": [c.payload() for c in cases],
+    }
+    digest = _digest(payload)
+    actor = user if getattr(user, "pk", None) else None
+    with transaction.atomic():
+        School.objects.select_for_update().filter(pk=school.pk).values_list("pk").first()
+        report = StaffHealthReport.objects.filter(school=school, date=day).first()
+        if report is not None and report.payload_hash == digest:
+            return Submission(report, "unchanged")
+        fields = dict(staff_total=total, on_duty=on_duty, sick=sick, personal=personal, payload_hash=digest,
+                      submitted_at=now, submitted_by=actor, late=_is_late(day, Session.MORNING, now, settings),
+                      source=source)  # fmt: skip
+        if report is None:
+            report = StaffHealthReport.objects.create(school=school, date=day, **fields)
+            changelog.log_create(report)
+            status = "created"
+        else:
+            before = changelog.snapshot(report)
+            for name, value in fields.items():
+                setattr(report, name, value)
+            report.version += 1
+            report.save()
+            changelog.log_update(report, before)
+            report.cases.all().delete()
+            status = "replaced"
+        StaffSickCase.objects.bulk_create(
+            StaffSickCase(report=report, school=school, staff_id=staff_ids[c.id_no], date=day, symptoms=c.symptoms,
+                          other_symptoms=c.other_symptoms, onset=c.onset, seen_doctor=c.seen_doctor,
+                          diagnosis=c.diagnosis, expected_return=c.expected_return)
+            for c in cases
+        )  # fmt: skip
+        update_rollups(school.pk, day)
+    return Submission(report, status)
+
+
+# ---------------------------------------------------------------- follow-up
+
+
+def illness_rows(case: SickCase):
+    """All daily rows of the case's illness (same student, same onset)."""
+    return SickCase.objects.filter(student_id=case.student_id, onset=case.onset)
+
+
+def record_return(
+    case: SickCase, returned_on: datetime.date, *, certificate: bool = False, user=None
+) -> SickCase:
+    """追踪登记: the student is back. Days missed are the school days from the first day of absence
+    to the day before the return. A listed infectious disease needs a 复课证明 first."""
+    rows = illness_rows(case)
+    first = rows.order_by("date").values_list("date", flat=True).first() or case.date
+    diagnoses = set(rows.values_list("diagnosis", flat=True))
+    errors = []
+    if returned_on < first or returned_on < case.onset:
+        errors.append(f"返校日期 {returned_on} 早于缺课开始日期 {first}。")
+    if returned_on > timezone.localdate():
+        errors.append(f"返校日期 {returned_on} 在今天之后。")
+    needing = sorted(diagnoses & sym.NEEDS_CERTIFICATE)
+    if needing and not certificate:
+        errors.append(f"诊断为{'、'.join(needing)}，须交复课证明后方可复课。")
+    if errors:
+        raise ReportError(errors)
+    missed = len(school_days(first, returned_on - datetime.timedelta(days=1)))
+    with transaction.atomic():
+        before = changelog.snapshot(case)
+        rows.update(returned_on=returned_on, certificate=certificate, days_missed=missed, closed=True)
+        case.refresh_from_db()
+        changelog.log_update(case, before)
+    return case
+
+
+def open_cases():
+    """The latest row of each illness not yet closed (the follow-up list)."""
+    open_rows = SickCase.objects.filter(closed=False)
+    latest = open_rows.values("student_id", "onset").annotate(last=Max("id")).values("last")
+    return SickCase.objects.filter(pk__in=latest)
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def _rule_of(row: ClusterRule) -> rules.Rule:
+    return rules.Rule(
+        code=row.code, level=row.level, window_days=row.window_days, threshold=row.threshold,
+        diagnosis=row.diagnosis, symptoms_all=row.symptoms_all, symptoms_any=row.symptoms_any,
+        day_threshold=row.day_threshold,
+    )  # fmt: skip
+
+
+def active_rules() -> dict[str, tuple[ClusterRule, rules.Rule]]:
+    return {row.code: (row, _rule_of(row)) for row in ClusterRule.objects.filter(active=True)}
+
+
+def _case_rows(school_ids, start: datetime.date, end: datetime.date) -> dict[int, list[rules.Case]]:
+    rows = SickCase.objects.filter(date__range=(start, end))
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    by_school: dict[int, list[rules.Case]] = {}
+    for pk, school_id, student_id, class_id, day, symptoms, diagnosis in rows.values_list(
+        "pk", "school_id", "student_id", "school_class_id", "date", "symptoms", "diagnosis"
+    ):
+        by_school.setdefault(school_id, []).append(
+            rules.Case(pk, student_id, class_id, day, symptoms, diagnosis)
+        )
+    return by_school
+
+
+def evaluate_rules(school_id: int, day: datetime.date, *, class_ids=None, now=None) -> list[Alert]:
+    """Rule alerts of one school for the windows ending on `day` (called on each submission)."""
+    known = active_rules()
+    if not known:
+        return []
+    window = rules.longest_window([r for _row, r in known.values()])
+    cases = _case_rows([school_id], day - datetime.timedelta(days=window - 1), day).get(school_id, [])
+    found = rules.clusters([r for _row, r in known.values()], cases, day, class_ids=class_ids)
+    return _persist_clusters(school_id, found, known, now or timezone.now())
+
+
+def _persist_clusters(school_id: int, found: list[rules.Cluster], known, now) -> list[Alert]:
+    """One alert per cluster: a cluster continuing an alert of the same rule and class (its last
+    date no further back than the rule's window) updates it, else a new alert is created."""
+    if not found:
+        return []
+    oldest = min(c.day - datetime.timedelta(days=c.rule.window_days) for c in found)
+    existing: dict[tuple, Alert] = {}
+    for alert in Alert.objects.filter(
+        school_id=school_id, kind=Alert.Kind.RULE, last_date__gte=oldest
+    ).order_by("last_date"):
+        existing[(alert.rule_code, alert.class_key)] = alert  # the latest per key wins
+    settings = ReportingSettings.get()
+    touched = []
+    for cluster in found:
+        row = known[cluster.rule.code][0]
+        key = (cluster.rule.code, cluster.class_id or 0)
+        alert = existing.get(key)
+        ids = [c.id for c in cluster.cases]
+        if alert is None or alert.last_date < cluster.day - datetime.timedelta(days=cluster.rule.window_days):
+            alert = Alert.objects.create(
+                kind=Alert.Kind.RULE, rule=row, rule_code=row.code, level=row.level, school_id=school_id,
+                school_class_id=cluster.class_id, class_key=cluster.class_id or 0, first_date=cluster.first_date,
+                last_date=cluster.day, cases=cluster.students, created_at=now, updated_at=now,
+                report_due=now + datetime.timedelta(hours=min(row.report_within_hours, settings.cdc_report_hours)),
+            )  # fmt: skip
+            alert.evidence.add(*ids)
+            AlertEvent.objects.create(
+                alert=alert,
+                at=now,
+                to_status=AlertStatus.NEW,
+                note=f"规则“{row.name}”触发：{cluster.students} 例。",
+            )
+            existing[key] = alert
+        else:
+            alert.evidence.add(*ids)
+            students = alert.evidence.values("student_id").distinct().count()
+            last = max(alert.last_date, cluster.day)
+            first = min(alert.first_date, cluster.first_date)
+            if (students, last, first) != (alert.cases, alert.last_date, alert.first_date):
+                Alert.objects.filter(pk=alert.pk).update(cases=students, last_date=last, updated_at=now)
+                alert.cases, alert.last_date, alert.updated_at = students, last, now
+        touched.append(alert)
+    return touched
+
+
+STATISTICAL_HISTORY = 12  # school days read before the day: C3 needs 11 days of history
+
+
+def evaluate_statistical(day: datetime.date, *, school_ids=None, now=None) -> list[Alert]:
+    """EARS on each school's daily sick-absence rate (rollups), ending on `day`.
+
+    The σ floor is the rate of one student (aberration.one_student_floor of the day's 应到): a
+    school with a flat baseline alerts only when more than three more pupils than usual are off
+    sick. On the demo term (seed 2020, 402 units × 88 school days) that gives the false-alarm
+    count printed by `edubureau health evaluate --term` (see docs/benchmarks.md and the report).
+    """
+    now = now or timezone.now()
+    days = school_days(day - datetime.timedelta(days=40), day)[-(STATISTICAL_HISTORY + 1) :]
+    if not days or days[-1] != day:
+        return []
+    rows = SchoolDayRollup.objects.filter(date__in=days, expected__gt=0)
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    series: dict[int, dict] = {}
+    for school_id, d, sick, expected in rows.values_list("school_id", "date", "sick", "expected"):
+        series.setdefault(school_id, {})[d] = (sick, expected)
+    found = []
+    for school_id, by_day in series.items():
+        if day not in by_day:
+            continue
+        values = [by_day[d][0] / by_day[d][1] for d in days if d in by_day]
+        result = aberration.ears(values, aberration.one_student_floor(by_day[day][1]))[-1]
+        if result.alert:
+            found.append((school_id, by_day[day], result))
+    return [
+        _persist_statistical(school_id, day, counts, result, days, now) for school_id, counts, result in found
+    ]
+
+
+def statistical_detail(counts, result) -> dict:
+    sick, expected = counts
+    return {
+        "rate": round(sick / expected, 5), "sick": sick, "expected": expected, "methods": result.methods,
+        "c1": _round(result.c1), "c2": _round(result.c2), "c3": _round(result.c3),
+    }  # fmt: skip
+
+
+def _round(value):
+    return None if value is None else round(value, 3)
+
+
+def _persist_statistical(school_id, day, counts, result, days, now) -> Alert:
+    """Alerting school days in a row (within 4 calendar days: a weekend between) are one alert."""
+    since = day - datetime.timedelta(days=4)
+    alert = (
+        Alert.objects.filter(school_id=school_id, kind=Alert.Kind.STATISTICAL, last_date__gte=since)
+        .order_by("-last_date")
+        .first()
+    )
+    detail = statistical_detail(counts, result)
+    if alert is None:
+        alert = Alert.objects.create(
+            kind=Alert.Kind.STATISTICAL, rule_code=STATISTICAL_RULE, level=Alert.Level.SCHOOL, school_id=school_id,
+            class_key=0, first_date=day, last_date=day, cases=counts[0], detail=detail, created_at=now, updated_at=now,
+        )  # fmt: skip
+        AlertEvent.objects.create(alert=alert, at=now, to_status=AlertStatus.NEW,
+                                  note=f"因病缺课率 {detail['rate']:.2%} 异常（{'、'.join(result.methods)}）。")  # fmt: skip
+    else:
+        Alert.objects.filter(pk=alert.pk).update(
+            last_date=max(day, alert.last_date),
+            cases=max(alert.cases, counts[0]),
+            detail=detail,
+            updated_at=now,
+        )
+        alert.refresh_from_db()
+    ids = SickCase.objects.filter(school_id=school_id, date=day).values_list("pk", flat=True)
+    alert.evidence.add(*ids)
+    return alert
+
+
+def evaluate_day(day: datetime.date, *, now=None) -> dict[str, int]:
+    """Every rule and the statistical method for the whole district on `day`."""
+    now = now or timezone.now()
+    known = active_rules()
+    rule_list = [r for _row, r in known.values()]
+    window = rules.longest_window(rule_list)
+    by_school = _case_rows(None, day - datetime.timedelta(days=window - 1), day)
+    rule_alerts = 0
+    with transaction.atomic():
+        for school_id, cases in by_school.items():
+            found = rules.clusters(rule_list, cases, day)
+            if found:
+                School.objects.select_for_update().filter(pk=school_id).values_list("pk").first()
+                rule_alerts += len(_persist_clusters(school_id, found, known, now))
+        statistical = len(evaluate_statistical(day, now=now))
+    return {"rule": rule_alerts, "statistical": statistical}
+
+
+def transition_alert(alert: Alert, to_status: str, *, user=None, note: str = "", assignee=None) -> Alert:
+    """Move an alert along 新建 → 已核实 → 已报告疾控 → 处置中 → 已关闭 (or 误报)."""
+    current = AlertStatus(alert.status)
+    if to_status not in ALERT_TRANSITIONS[current]:
+        allowed = "、".join(ALERT_TRANSITIONS[current]) or "无（已结束）"
+        raise ReportError([f"预警当前状态为“{current.label}”，不能改为“{to_status}”；可改为：{allowed}。"])
+    if to_status == AlertStatus.FALSE_ALARM and not note.strip():
+        raise ReportError(["标记为误报时请填写说明。"])
+    now = timezone.now()
+    actor = user if getattr(user, "pk", None) else None
+    with transaction.atomic():
+        before = changelog.snapshot(alert)
+        alert.status = to_status
+        alert.updated_at = now
+        if assignee is not None:
+            alert.assignee = assignee
+        elif alert.assignee_id is None and actor is not None:
+            alert.assignee = actor
+        stamp = {AlertStatus.VERIFIED: "verified_at", AlertStatus.REPORTED: "reported_at",
+                 AlertStatus.CLOSED: "closed_at", AlertStatus.FALSE_ALARM: "closed_at"}.get(to_status)  # fmt: skip
+        if stamp:
+            setattr(alert, stamp, now)
+        alert.save()
+        changelog.log_update(alert, before)
+        AlertEvent.objects.create(
+            alert=alert, at=now, user=actor, from_status=current, to_status=to_status, note=note
+        )
+    return alert
+
+
+def add_alert_note(alert: Alert, note: str, *, user=None) -> AlertEvent:
+    if not note.strip():
+        raise ReportError(["备注不能为空。"])
+    return AlertEvent.objects.create(
+        alert=alert, at=timezone.now(), user=user if getattr(user, "pk", None) else None, note=note.strip()
+    )
+
+
+# ---------------------------------------------------------------- completeness and trends
+
+
+@dataclass
+class SchoolCompleteness:
+    school: School
+    expected: int
+    reported: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.reported, 0)
+
+    @property
+    def status(self) -> str:
+        if self.reported == 0:
+            return "未报"
+        if self.missing:
+            return "部分未报"
+        return "迟报" if self.late else "按时"
+
+
+@dataclass
+class Totals:
+    expected: int = 0
+    reported: int = 0
+    on_time: int = 0
+    late: int = 0
+    schools: int = 0
+    schools_complete: int = 0
+
+    def add(self, row: SchoolCompleteness) -> None:
+        self.expected += row.expected
+        self.reported += row.reported
+        self.on_time += row.on_time
+        self.late += row.late
+        self.schools += 1
+        self.schools_complete += row.missing == 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported
+
+    @property
+    def rate(self) -> float:
+        return self.reported / self.expected if self.expected else 0.0
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.on_time / self.expected if self.expected else 0.0
+
+
+@dataclass
+class Completeness:
+    day: datetime.date
+    school_day: bool
+    schools: list[SchoolCompleteness]
+    by_stage: dict[str, Totals]
+    district: Totals
+
+    def missing_classes(self):
+        """The chase list: classes expected today with no 晨检 report, school by school."""
+        ids = [row.school.pk for row in self.schools if row.missing]
+        year = _school_year_of(self.day)
+        if not ids or year is None:
+            return SchoolClass.objects.none()
+        reported = ClassReport.objects.filter(date=self.day, session=Session.MORNING, school_id__in=ids)
+        return (
+            SchoolClass.objects.filter(school_id__in=ids, school_year=year)
+            .exclude(pk__in=reported.values("school_class_id"))
+            .select_related("school", "head_teacher")
+            .order_by("school__code", "grade", "class_no")
+        )
+
+
+def class_counts(day: datetime.date, schools=None) -> dict[int, int]:
+    """Classes expected to report, per open school, in the school year of `day`."""
+    year = _school_year_of(day)
+    if year is None:
+        return {}
+    rows = SchoolClass.objects.filter(school_year=year, school__status=SchoolStatus.OPEN)
+    if schools is not None:
+        rows = rows.filter(school__in=schools)
+    return dict(rows.values_list("school_id").annotate(n=Count("pk")).order_by())
+
+
+def completeness(day: datetime.date, schools=None) -> Completeness:
+    """Which schools and classes reported on `day` on time, late or not at all (from rollups)."""
+    open_day = is_school_day(day)
+    counts = class_counts(day, schools) if open_day else {}
+    rollups = {
+        r[0]: r[1:]
+        for r in SchoolDayRollup.objects.filter(date=day, school_id__in=list(counts)).values_list(
+            "school_id", "classes_reported", "classes_on_time", "classes_late"
+        )
+    }
+    by_pk = School.objects.in_bulk(list(counts))
+    rows, by_stage, district = [], {}, Totals()
+    for school_id, expected in counts.items():
+        reported, on_time, late = rollups.get(school_id, (0, 0, 0))
+        row = SchoolCompleteness(by_pk[school_id], expected, reported, on_time, late)
+        rows.append(row)
+        by_stage.setdefault(row.school.stage, Totals()).add(row)
+        district.add(row)
+    rows.sort(key=lambda r: (-r.missing, r.school.code))
+    return Completeness(day, open_day, rows, dict(sorted(by_stage.items())), district)
+
+
+def completeness_history(start: datetime.date, end: datetime.date, schools=None) -> list[dict]:
+    """Per school day of the range: classes expected, reported, on time, late, and the rates."""
+    days = school_days(start, end)
+    if not days:
+        return []
+    expected = sum(class_counts(end, schools).values())
+    rows = SchoolDayRollup.objects.filter(date__in=days)
+    if schools is not None:
+        rows = rows.filter(school__in=schools)
+    agg = {
+        d: (rep or 0, on or 0, late or 0)
+        for d, rep, on, late in rows.values_list("date")
+        .annotate(Sum("classes_reported"), Sum("classes_on_time"), Sum("classes_late"))
+        .order_by()
+    }
+    history = []
+    for d in days:
+        reported, on_time, late = agg.get(d, (0, 0, 0))
+        history.append(
+            {"date": d, "expected": expected, "reported": reported, "on_time": on_time, "late": late,
+             "rate": reported / expected if expected else 0.0, "on_time_rate": on_time / expected if expected else 0.0}
+        )  # fmt: skip
+    return history
+
+
+def _rollups(start, end, schools):
+    rows = SchoolDayRollup.objects.filter(date__range=(start, end))
+    return rows if schools is None else rows.filter(school__in=schools)
+
+
+def trend_by_stage(start: datetime.date, end: datetime.date, schools=None) -> dict[str, list[tuple]]:
+    """The daily sick-absence rate (因病缺课 / 应到) per 学段 and for the district ("全区"): one
+    GROUP BY over the rollups (≈ 400 rows a day), never over the class reports."""
+    rows = (
+        _rollups(start, end, schools)
+        .values_list("date", "stage")
+        .annotate(sick=Sum("sick"), expected=Sum("expected"))
+        .order_by("date", "stage")
+    )
+    trend: dict[str, list[tuple]] = {}
+    total: dict[datetime.date, list[int]] = {}
+    for day, stage, sick, expected in rows:
+        trend.setdefault(stage, []).append((day, sick / expected if expected else 0.0))
+        acc = total.setdefault(day, [0, 0])
+        acc[0] += sick
+        acc[1] += expected
+    trend["全区"] = [(d, s / e if e else 0.0) for d, (s, e) in sorted(total.items())]
+    return trend
+
+
+def symptom_mix(start: datetime.date, end: datetime.date, schools=None) -> dict[str, int]:
+    """Sick-absence records per symptom over the range (a record may count under several)."""
+    mix = dict.fromkeys(sym.SYMPTOMS, 0)
+    for counts in _rollups(start, end, schools).exclude(cases=0).values_list("symptom_counts", flat=True):
+        for name, n in counts.items():
+            mix[name] = mix.get(name, 0) + n
+    return mix
+
+
+def diagnosis_mix(start: datetime.date, end: datetime.date, schools=None) -> dict[str, int]:
+    mix: dict[str, int] = {}
+    for counts in _rollups(start, end, schools).exclude(cases=0).values_list("diagnosis_counts", flat=True):
+        for name, n in counts.items():
+            mix[name] = mix.get(name, 0) + n
+    return dict(sorted(mix.items(), key=lambda kv: -kv[1]))
+
+
+def school_heat(start: datetime.date, end: datetime.date, schools=None):
+    """(days, [(school, [rate or None per day])]) for the heat table, schools by code."""
+    days = school_days(start, end)
+    index = {d: i for i, d in enumerate(days)}
+    grid: dict[int, list] = {}
+    for school_id, day, sick, expected in _rollups(start, end, schools).values_list(
+        "school_id", "date", "sick", "expected"
+    ):
+        if day in index and expected:
+            grid.setdefault(school_id, [None] * len(days))[index[day]] = sick / expected
+    by_pk = School.objects.in_bulk(list(grid))
+    rows = sorted(((by_pk[pk], rates) for pk, rates in grid.items()), key=lambda r: r[0].code)
+    return days, rows

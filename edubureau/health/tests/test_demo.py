@@ -1,0 +1,63 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from edubureau.accounts.models import User
+from edubureau.health import demo, services
+from edubureau.health.models import Alert, ClassReport, SchoolDayRollup, SickCase, StaffHealthReport
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_demo():
+    call_command("demo", "--scale", "small", "--seed", "2020", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_it_writes_a_term_of_reports_with_consistent_rollups(small_demo):
+    assert ClassReport.objects.count() > 500 and SickCase.objects.count() > 100
+    assert StaffHealthReport.objects.exists()
+    totals = ClassReport.objects.aggregate(sick=Sum("sick"), expected=Sum("expected"))
+    rolled = SchoolDayRollup.objects.aggregate(sick=Sum("sick"), expected=Sum("expected"), cases=Sum("cases"))
+    assert (rolled["sick"], rolled["expected"]) == (totals["sick"], totals["expected"])
+    assert rolled["cases"] == SickCase.objects.count() == totals["sick"]
+    # every report is one the service would accept: counts add up
+    for r in ClassReport.objects.all()[:300]:
+        assert r.present + r.sick + r.personal == r.expected and r.cases.count() == r.sick
+
+
+def test_it_injects_clusters_the_rules_catch(small_demo):
+    primary = User.objects.get(username="xiaoxue_admin").org
+    junior = User.objects.get(username="chuzhong_admin").org
+    assert Alert.objects.filter(school=primary, rule_code="class-gi").exists()
+    assert Alert.objects.filter(school=junior, rule_code="school-varicella").exists()
+    assert Alert.objects.filter(kind="statistical").exists()
+    for alert in Alert.objects.filter(kind="rule"):
+        assert alert.evidence.values("student").distinct().count() == alert.cases
+
+
+def test_evaluating_a_demo_day_again_adds_no_alert(small_demo):
+    before = Alert.objects.count()
+    for alert in Alert.objects.filter(kind="rule")[:5]:
+        services.evaluate_rules(alert.school_id, alert.last_date)
+    assert Alert.objects.count() == before
+
+
+def test_the_demo_users_for_health_exist(small_demo):
+    assert User.objects.filter(username__in=["xiaoxue_banzhuren", "xiaoxue_xiaoyi"]).count() == 2
+
+
+def test_wipe_empties_the_health_tables(small_demo):
+    demo.wipe()
+    assert not ClassReport.objects.exists() and not Alert.objects.exists() and not SchoolDayRollup.objects.exists()
+
+
+def test_it_is_deterministic(small_demo):
+    def rows():
+        return list(SickCase.objects.order_by("pk").values_list("student__id_number", "date", "symptoms")[:300])
+
+    first = rows()
+    call_command("demo", "--scale", "small", "--seed", "2020", "--force", stdout=io.StringIO(), stderr=io.StringIO())
+    assert rows() == first
