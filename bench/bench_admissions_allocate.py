@@ -69,7 +69,10 @@ def generate(directory: Path, n: int, m: int, seed: int = 2026) -> None:
     with open(directory / "SCHOOLS.csv", "w", encoding="utf-8") as f:
         f.write("school_code,capacity\n")
         f.writelines(f"{c},{p}\n" for c, p in zip(codes, places, strict=True))
-    with open(directory / "APPLICANTS.csv", "w", encoding="utf-8") as a, open(directory / "PRIORITIES.csv", "w", encoding="utf-8") as p:
+    with (
+        open(directory / "APPLICANTS.csv", "w", encoding="utf-8") as a,
+        open(directory / "PRIORITIES.csv", "w", encoding="utf-8") as p,
+    ):
         a.write("applicant_id,lottery,choices\n")
         p.write("school_code,applicant_id,priority\n")
         for i in range(n):
@@ -95,7 +98,9 @@ def ours(directory: Path, mechanism: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--skip-matching", action="store_true", help="skip the 5,000 x 40 comparison")
     args = parser.parse_args()
     base = Path(tempfile.gettempdir()) / "edubureau-bench"
@@ -107,7 +112,9 @@ def main() -> None:
         for mechanism in ("da", "ia"):
             seconds = min(ours(directory, mechanism) for _ in range(3))
             verdict = "ok" if seconds <= target else "TOO SLOW"
-            print(f"| {n:,} x {m} x {CHOICES} | {mechanism} | {seconds:.2f} s | <= {target:.0f} s {verdict} |")
+            print(
+                f"| {n:,} x {m} x {CHOICES} | {mechanism} | {seconds:.2f} s | <= {target:.0f} s {verdict} |"
+            )
     if args.skip_matching:
         return
     directory = base / "allocate-5000x40"
@@ -115,7 +122,16 @@ def main() -> None:
     mine = ours(directory, "da")
     script = directory / "with_matching.py"
     script.write_text(MATCHING_SCRIPT, encoding="utf-8")
-    theirs = run([sys.executable, str(script), *(str(directory / f) for f in ("SCHOOLS.csv", "APPLICANTS.csv", "PRIORITIES.csv", "RESULT-matching.csv"))])
+    theirs = run(
+        [
+            sys.executable,
+            str(script),
+            *(
+                str(directory / f)
+                for f in ("SCHOOLS.csv", "APPLICANTS.csv", "PRIORITIES.csv", "RESULT-matching.csv")
+            ),
+        ]
+    )
     same = (directory / "RESULT-da.csv").read_bytes() == (directory / "RESULT-matching.csv").read_bytes()
     assert same, "the two matchings differ"
     print(f"\n5,000 x 40 x {CHOICES}, DA, whole process: ours {mine:.2f} s, matching 1.4.3 {theirs:.2f} s, "

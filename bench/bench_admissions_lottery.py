@@ -23,7 +23,9 @@ SEED = "20260601-3-5-2-6-1-4"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--applicants", type=int, default=20_000)
     n = parser.parse_args().applicants
     numbers = [f"2026MB{i:06d}" for i in range(1, n + 1)]

@@ -102,6 +102,25 @@ def bench_parse(pages: int) -> None:
         )
 
 
+def bench_draft(pages: int, database: str) -> None:
+    """The whole import: parse and create the draft plan (tasks and every KPI candidate) in one transaction."""
+    from edubureau.core.context import acting
+    from edubureau.workplan import importing, parsing
+    from edubureau.workplan.models import Plan, Target
+
+    data = document_text(pages).encode("utf-8")
+    started = time.perf_counter()
+    with acting(None, source="cli"):
+        plan = importing.create_draft_plan(parsing.parse_bytes(data, "要点.txt"), 2030)
+    seconds = time.perf_counter() - started
+    kpis = Target.objects.filter(task__plan=plan).count()
+    print(
+        f"| import (parse + draft plan, {database}) | {pages} pages .txt | {plan.tasks.count()} tasks, {kpis} KPIs | "
+        f"{seconds:.3f} s | — |"
+    )
+    Plan.objects.filter(pk=plan.pk).delete()
+
+
 def setup_database() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
@@ -185,6 +204,7 @@ def main():
     try:
         call_command("migrate", verbosity=0)
         year = datetime.date.today().year
+        bench_draft(args.pages, database)
         started = time.perf_counter()
         plan = populate(args.tasks, year)
         fill = time.perf_counter() - started

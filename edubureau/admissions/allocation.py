@@ -123,7 +123,9 @@ def immediate_acceptance(
     return result
 
 
-def allocate(choices, lottery, capacities, priorities=None, mechanism: str = DEFERRED_ACCEPTANCE) -> list[int]:
+def allocate(
+    choices, lottery, capacities, priorities=None, mechanism: str = DEFERRED_ACCEPTANCE
+) -> list[int]:
     if mechanism == DEFERRED_ACCEPTANCE:
         return deferred_acceptance(choices, lottery, capacities, priorities)
     if mechanism == IMMEDIATE_ACCEPTANCE:

@@ -30,7 +30,9 @@ class Problem:
     message: str
 
     def __str__(self):
-        return f"{self.file} 第 {self.line} 行：{self.message}" if self.line else f"{self.file}：{self.message}"
+        return (
+            f"{self.file} 第 {self.line} 行：{self.message}" if self.line else f"{self.file}：{self.message}"
+        )
 
 
 class InputError(ValueError):
@@ -88,7 +90,9 @@ class _Reader:
         except csv.Error as e:
             raise InputError([Problem(self.name, 1, f"CSV 格式错误（{e}）")]) from None
         if [h.strip().lower() for h in first] != header:
-            raise InputError([Problem(self.name, 1, f"表头应为 {','.join(header)}（现为 {','.join(first)}）")])
+            raise InputError(
+                [Problem(self.name, 1, f"表头应为 {','.join(header)}（现为 {','.join(first)}）")]
+            )
         self.width = len(header)
         # Without quotes, spaces or tabs every row is one line and no cell needs trimming: the rows
         # can be taken whole and checked column-wise (the fast path of a 200,000-line file).
@@ -104,7 +108,9 @@ class _Reader:
     def rows(self):
         """(line, trimmed cells) of every non-blank row; wrong widths and CSV errors are recorded."""
         reader = self.reader
-        numbered = enumerate(self.all, start=2) if self.all is not None else ((reader.line_num, r) for r in reader)
+        numbered = (
+            enumerate(self.all, start=2) if self.all is not None else ((reader.line_num, r) for r in reader)
+        )
         line = 1
         try:
             for line, row in numbered:
@@ -203,7 +209,10 @@ def read_applicants(path, school_index: dict[str, int]) -> tuple[list[str], list
         for code in codes:
             s = school_index.get(code)
             if s is None:
-                reader.error(line, f"志愿中的学校“{code}”不在学校文件中" if code else "志愿中有空的学校代码（多余的分号？）")
+                reader.error(
+                    line,
+                    f"志愿中的学校“{code}”不在学校文件中" if code else "志愿中有空的学校代码（多余的分号？）",
+                )
             elif s in ranked:
                 reader.error(line, f"学校 {code} 在志愿中出现了两次")
             else:
@@ -233,7 +242,9 @@ def _priorities_fast(rows, school_index, applicant_index):
     return tables
 
 
-def read_priorities(path, school_index: dict[str, int], applicant_index: dict[str, int]) -> list[dict[int, int]]:
+def read_priorities(
+    path, school_index: dict[str, int], applicant_index: dict[str, int]
+) -> list[dict[int, int]]:
     reader = _Reader(path, PRIORITIES_HEADER)
     rows = reader.fast_rows()
     fast = _priorities_fast(rows, school_index, applicant_index) if rows is not None else None
@@ -247,7 +258,9 @@ def read_priorities(path, school_index: dict[str, int], applicant_index: dict[st
         if s is None:
             reader.error(line, f"学校“{code}”不在学校文件中" if code else "school_code 不能为空")
         if i is None:
-            reader.error(line, f"申请编号“{applicant}”不在申请人文件中" if applicant else "applicant_id 不能为空")
+            reader.error(
+                line, f"申请编号“{applicant}”不在申请人文件中" if applicant else "applicant_id 不能为空"
+            )
         priority = reader.integer(line, priority_text, "priority（优先级）")
         if s is None or i is None or priority is None:
             continue

@@ -100,7 +100,12 @@ class Rule:
         n = address.number
         if n is None:
             return "地址没有门牌号"
-        if self.number_from is not None and n < self.number_from or self.number_to is not None and n > self.number_to:
+        if (
+            self.number_from is not None
+            and n < self.number_from
+            or self.number_to is not None
+            and n > self.number_to
+        ):
             return f"门牌号 {n} 不在范围内"
         if self.parity == ODD and n % 2 == 0 or self.parity == EVEN and n % 2 == 1:
             return f"门牌号 {n} 不是{self.parity}"
@@ -141,7 +146,13 @@ class Matcher:
     def __init__(self, rules):
         self.by_key: dict[tuple[str, str], list[Rule]] = {}
         for rule in rules:
-            key = ("road", rule.road) if rule.road else ("community", rule.community) if rule.community else ("street", rule.street)
+            key = (
+                ("road", rule.road)
+                if rule.road
+                else ("community", rule.community)
+                if rule.community
+                else ("street", rule.street)
+            )
             self.by_key.setdefault(key, []).append(rule)
 
     def match(self, address: Address) -> Match:

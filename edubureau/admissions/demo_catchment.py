@@ -14,7 +14,18 @@ from edubureau.org.models import Nature, School
 
 from .models import CatchmentGroup, CatchmentRule, HouseParity, SchoolLocation, SchoolPlan
 
-TOWNS = ("莘庄镇", "七宝镇", "古美路街道", "江川路街道", "虹桥镇", "梅陇镇", "颛桥镇", "华漕镇", "浦江镇", "马桥镇")
+TOWNS = (
+    "莘庄镇",
+    "七宝镇",
+    "古美路街道",
+    "江川路街道",
+    "虹桥镇",
+    "梅陇镇",
+    "颛桥镇",
+    "华漕镇",
+    "浦江镇",
+    "马桥镇",
+)
 ROAD_NAMES = "莘松 七莘 古美 江川 虹梅 梅陇 颛兴 华漕 浦星 马桥 沪闵 莲花 龙吴 春申 银都 都市 剑川 东川 北翟 吴中".split()
 CENTRE = (121.381, 31.112)  # 闵行区
 
@@ -25,7 +36,9 @@ def _public_schools(campaign) -> list[School]:
 
 
 def road_of(k: int) -> str:
-    return f"{ROAD_NAMES[k % len(ROAD_NAMES)]}{'路' if k < len(ROAD_NAMES) else f'{k // len(ROAD_NAMES) + 1}路'}"
+    return (
+        f"{ROAD_NAMES[k % len(ROAD_NAMES)]}{'路' if k < len(ROAD_NAMES) else f'{k // len(ROAD_NAMES) + 1}路'}"
+    )
 
 
 @transaction.atomic
@@ -46,7 +59,9 @@ def build_rules(campaign, seed: int = 2026) -> int:
         if k % 4 == 3 and k + 1 < len(schools):  # 多校划片: this road is shared with the next school
             group = CatchmentGroup.objects.create(campaign=campaign, name=f"{road}片区")
             group.schools.set([school, schools[k + 1]])
-            rules.append(CatchmentRule(campaign=campaign, street=town, road=road, group=group, note="演示：多校划片"))
+            rules.append(
+                CatchmentRule(campaign=campaign, street=town, road=road, group=group, note="演示：多校划片")
+            )
             continue
         rules.append(CatchmentRule(campaign=campaign, street=town, road=road, number_from=1, number_to=199,
                                    parity=HouseParity.ODD, school=school, note="演示：单号"))  # fmt: skip
@@ -60,7 +75,11 @@ def build_rules(campaign, seed: int = 2026) -> int:
 def demo_addresses(campaign) -> list[dict]:
     """One entry per covered road: residence_street / residence_road / residence_community."""
     return [
-        {"residence_street": TOWNS[k % len(TOWNS)], "residence_road": road_of(k), "residence_community": f"{road_of(k)[:-1]}小区"}
+        {
+            "residence_street": TOWNS[k % len(TOWNS)],
+            "residence_road": road_of(k),
+            "residence_community": f"{road_of(k)[:-1]}小区",
+        }
         for k in range(len(_public_schools(campaign)))
     ]
 

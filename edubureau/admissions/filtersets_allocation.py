@@ -21,7 +21,9 @@ from .models import (
 
 
 def _campaign():
-    return django_filters.NumberFilter(field_name="campaign_id", label=_("招生工作"), widget=forms.HiddenInput)
+    return django_filters.NumberFilter(
+        field_name="campaign_id", label=_("招生工作"), widget=forms.HiddenInput
+    )
 
 
 class CatchmentRuleFilterSet(SearchFilterSet):
@@ -79,7 +81,9 @@ class AppealFilterSet(SearchFilterSet):
     status = django_filters.ChoiceFilter(choices=AppealStatus.choices, label=_("处理状态"))
     kind = django_filters.ChoiceFilter(choices=[("申诉", _("申诉")), ("投诉", _("投诉"))], label=_("类型"))
     number = django_filters.CharFilter(field_name="application__number", label=_("报名编号"))
-    campaign = django_filters.NumberFilter(field_name="application__campaign_id", label=_("招生工作"), widget=forms.HiddenInput)
+    campaign = django_filters.NumberFilter(
+        field_name="application__campaign_id", label=_("招生工作"), widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Appeal

@@ -15,7 +15,18 @@ def _schools():
 class CatchmentRuleForm(forms.ModelForm):
     class Meta:
         model = CatchmentRule
-        fields = ["campaign", "street", "community", "road", "number_from", "number_to", "parity", "school", "group", "note"]
+        fields = [
+            "campaign",
+            "street",
+            "community",
+            "road",
+            "number_from",
+            "number_to",
+            "parity",
+            "school",
+            "group",
+            "note",
+        ]
         help_texts = {
             "road": _("如 莘松路88弄；只填街道则覆盖整个街道"),
             "number_from": _("空 = 不限；与单双号一起限定路的一侧"),
@@ -65,7 +76,9 @@ class CheckForm(CampaignChoiceForm):
     )  # fmt: skip
     text = forms.CharField(label=_("地址清单"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("每行一个地址"))  # fmt: skip
-    file = forms.FileField(label=_("或上传文件"), required=False, help_text=_(".txt 或 .csv，每行一个地址（UTF-8 或 GBK）"))
+    file = forms.FileField(
+        label=_("或上传文件"), required=False, help_text=_(".txt 或 .csv，每行一个地址（UTF-8 或 GBK）")
+    )
 
     def lines(self) -> list[str] | None:
         if self.cleaned_data["source"] != "list":
@@ -88,7 +101,9 @@ class CheckForm(CampaignChoiceForm):
 
 
 class RunForm(CampaignChoiceForm):
-    mechanism = forms.ChoiceField(label=_("分配机制"), choices=Mechanism.choices, initial=Mechanism.DA, widget=forms.RadioSelect)
+    mechanism = forms.ChoiceField(
+        label=_("分配机制"), choices=Mechanism.choices, initial=Mechanism.DA, widget=forms.RadioSelect
+    )
 
 
 class AppealForm(forms.ModelForm):

@@ -35,20 +35,43 @@ class CatchmentRuleImporter(Importer):
     order = 60
     columns = (
         Column("招生年份", "year", True, integer(2000, 2100), help="如 2026。"),
-        Column("入学年级", "entry_grade", True, choice(EntryGrade.values), choices=tuple(EntryGrade.values),
-               help="须是系统中已有的招生工作（招生年份 + 入学年级）。"),  # fmt: skip
+        Column(
+            "入学年级",
+            "entry_grade",
+            True,
+            choice(EntryGrade.values),
+            choices=tuple(EntryGrade.values),
+            help="须是系统中已有的招生工作（招生年份 + 入学年级）。",
+        ),  # fmt: skip
         Column("街道（镇）", "street", False, _area_text(40, "street"), help="如 莘庄镇。"),
         Column("居委/小区", "community", False, _area_text(60, "community")),
-        Column("路（弄）", "road", False, _area_text(60, "road"), help="如 莘松路88弄。街道、居委/小区、路至少填一项。"),
+        Column(
+            "路（弄）",
+            "road",
+            False,
+            _area_text(60, "road"),
+            help="如 莘松路88弄。街道、居委/小区、路至少填一项。",
+        ),
         Column("起始门牌号", "number_from", False, integer(0, 99999), default=None),
         Column("截止门牌号", "number_to", False, integer(0, 99999), default=None),
-        Column("单双号", "parity", False, choice(HouseParity.values), default=HouseParity.ALL,
-               choices=tuple(HouseParity.values), help="空着为全部。"),  # fmt: skip
-        Column("对口学校标识码", "school_code", False, text(10), help="对口到一所学校时填写；多校划片时留空。"),
+        Column(
+            "单双号",
+            "parity",
+            False,
+            choice(HouseParity.values),
+            default=HouseParity.ALL,
+            choices=tuple(HouseParity.values),
+            help="空着为全部。",
+        ),  # fmt: skip
+        Column(
+            "对口学校标识码", "school_code", False, text(10), help="对口到一所学校时填写；多校划片时留空。"
+        ),
         Column("划片片区", "group_name", False, text(60), help="多校划片时填写本次招生中已有的片区名称。"),
         Column("备注", "note", False, text(200)),
     )
-    notes = ("唯一标识：招生工作 + 街道 + 居委/小区 + 路 + 门牌号范围 + 单双号；已有规则按此更新对口学校或片区。",)
+    notes = (
+        "唯一标识：招生工作 + 街道 + 居委/小区 + 路 + 门牌号范围 + 单双号；已有规则按此更新对口学校或片区。",
+    )
 
     def validate(self, table: Rows) -> None:
         campaigns = {(c.year, c.entry_grade): c.pk for c in Campaign.objects.all()}
@@ -59,8 +82,18 @@ class CatchmentRuleImporter(Importer):
                 if campaign_ids[i] is None:
                     table.error(i, "entry_grade", f"没有 {key[0]} 年{key[1]}的招生工作，请先创建")
         table["campaign_id"] = campaign_ids
-        schools = {code: (pk, nature) for pk, code, nature in lookup(School.objects, ["pk", "code", "nature"], code=table["school_code"])}
-        groups = {(c, n): pk for pk, c, n in lookup(CatchmentGroup.objects, ["pk", "campaign_id", "name"], name=table["group_name"])}
+        schools = {
+            code: (pk, nature)
+            for pk, code, nature in lookup(
+                School.objects, ["pk", "code", "nature"], code=table["school_code"]
+            )
+        }
+        groups = {
+            (c, n): pk
+            for pk, c, n in lookup(
+                CatchmentGroup.objects, ["pk", "campaign_id", "name"], name=table["group_name"]
+            )
+        }
         school_ids, group_ids = [None] * table.n, [None] * table.n
         for i in range(table.n):
             code, name = table["school_code"][i], table["group_name"][i]
@@ -102,7 +135,9 @@ class CatchmentRuleImporter(Importer):
         return " ".join(p for p in parts if p)[:200]
 
     def export_rows(self, school_code=None):
-        rules = CatchmentRule.objects.select_related("campaign", "school", "group").order_by("campaign__year", "pk")
+        rules = CatchmentRule.objects.select_related("campaign", "school", "group").order_by(
+            "campaign__year", "pk"
+        )
         if school_code:
             rules = rules.filter(school__code=school_code)
         for r in rules.iterator(2000):

@@ -29,7 +29,9 @@ def allocate_files(schools: str, applicants: str, priorities: str | None, mechan
     gc.disable()
     try:
         instance = allocation_csv.read_instance(schools, applicants, priorities)
-        assignment = allocation.allocate(instance.choices, instance.lottery, instance.capacities, instance.priorities, mechanism)
+        assignment = allocation.allocate(
+            instance.choices, instance.lottery, instance.capacities, instance.priorities, mechanism
+        )
         allocation_csv.write_result(out, instance, assignment)
     finally:
         gc.enable()
@@ -41,7 +43,9 @@ def allocate_files(schools: str, applicants: str, priorities: str | None, mechan
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="edubureau admissions allocate", description="按志愿与优先级分配学位（离线）")
+    parser = argparse.ArgumentParser(
+        prog="edubureau admissions allocate", description="按志愿与优先级分配学位（离线）"
+    )
     add_arguments(parser)
     args = parser.parse_args(argv)
     try:

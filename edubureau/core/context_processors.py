@@ -47,7 +47,7 @@ NAVIGATION = [
         _("优质均衡"),
         [(_("优质均衡监测"), "equity:dashboard", "equity"), (_("班额监测"), "equity:class_sizes", "equity"),
          (_("办学资源填报"), "equity:report_list", "equity"), (_("指标人工调整"), "equity:override_list", "equity"),
-         (_("模拟与优化"), "equity:whatif", "equity")],
+         (_("模拟与优化"), "equity:whatif", "equity"), (_("优质均衡参数"), "equity:settings", "equity")],
     ),
     (
         _("系统"),

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.org.models import School
-from edubureau.people.models import SchoolYear
+from edubureau.people.models import Education, SchoolYear
 
-from .models import Indicator, IndicatorOverride, Part, ResourceReport
+from .models import EquitySettings, Indicator, IndicatorOverride, Part, ResourceReport
 from .workflow import COMPULSORY_PARTS, EDITABLE_FIELDS, check_corrections
 
 
@@ -144,3 +144,45 @@ class OptimiserForm(forms.Form):
     )  # fmt: skip
     max_out = forms.IntegerField(label=_("每校最多调出（人）"), min_value=0, max_value=100, initial=5)
     max_in = forms.IntegerField(label=_("每校最多调入（人）"), min_value=0, max_value=100, initial=5)
+
+
+class SettingsForm(forms.ModelForm):
+    """The method's parameters; the 14 standards and 2 thresholds as plain number fields."""
+
+    class Meta:
+        model = EquitySettings
+        fields = [
+            "min_reached", "floor_share", "backbone_honours", "pe_art_subjects", "small_site_students",
+            "kg_public_target", "kg_inclusive_target",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = self.instance
+        for part in (Part.PRIMARY, Part.JUNIOR):
+            standards = saved.standards_for(part)
+            for code, label in Indicator.choices:
+                self.fields[f"std_{part}_{code}"] = forms.FloatField(
+                    label=f"{part}：{label}", min_value=0, initial=standards[code]
+                )
+            self.fields[f"cv_{part}"] = forms.FloatField(
+                label=_("%(part)s差异系数上限") % {"part": part}, min_value=0.01, max_value=2,
+                initial=saved.cv_threshold_for(part),
+            )  # fmt: skip
+            self.fields[f"levels_{part}"] = forms.MultipleChoiceField(
+                label=_("%(part)s高于规定学历的学历层次") % {"part": part}, choices=Education.choices,
+                initial=saved.qualified_levels_for(part), widget=forms.CheckboxSelectMultiple,
+            )  # fmt: skip
+
+    def save(self, commit=True):
+        saved = super().save(commit=False)
+        data = self.cleaned_data
+        parts = (Part.PRIMARY, Part.JUNIOR)
+        saved.standards = {
+            p: {code: data[f"std_{p}_{code}"] for code, _l in Indicator.choices} for p in parts
+        }
+        saved.cv_thresholds = {p: data[f"cv_{p}"] for p in parts}
+        saved.qualified_levels = {p: list(data[f"levels_{p}"]) for p in parts}
+        if commit:
+            saved.save()
+        return saved

@@ -13,6 +13,7 @@ urlpatterns = [
     path("evaluation.docx", dashboard.EvaluationExportView.as_view(kind="docx"), name="evaluation_docx"),
     path("what-if/", dashboard.WhatIfView.as_view(), name="whatif"),
     path("optimiser/", dashboard.OptimiserView.as_view(), name="optimiser"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
     # resource reports (imported through the core import pages: core:import_new_resources)
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path(

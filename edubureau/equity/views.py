@@ -3,18 +3,19 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from edubureau.core.scope import ADD, CHANGE, DELETE, IMPORT
+from edubureau.core import changelog
+from edubureau.core.scope import ADD, CHANGE, DELETE, IMPORT, VIEW
 from edubureau.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from . import workflow
 from .filtersets import IndicatorOverrideFilterSet, ResourceReportFilterSet
-from .forms import OverrideForm, ResourceReportForm, ReturnForm
-from .models import IndicatorOverride, ResourceReport
+from .forms import OverrideForm, ResourceReportForm, ReturnForm, SettingsForm
+from .models import EquitySettings, IndicatorOverride, ResourceReport
 from .tables import OVERRIDE_COLUMNS, REPORT_COLUMNS
 
 
@@ -217,3 +218,39 @@ class OverrideDeleteView(ScopedMixin, View):
             workflow.remove_override(request.user, override)
         messages.success(request, _("已删除：%(obj)s") % {"obj": override})
         return redirect("equity:override_list")
+
+
+# ---------------------------------------------------------------- the method's settings
+
+
+class SettingsView(ScopedMixin, View):
+    """Everyone with the module reads the rules in force; the bureau changes them (logged)."""
+
+    model = EquitySettings
+
+    def get(self, request):
+        refuse_unless_allowed(self, VIEW)
+        return self.render(SettingsForm(instance=EquitySettings.load()))
+
+    def post(self, request):
+        if not workflow.is_bureau(request.user):
+            raise PermissionDenied(_("只有教育局可以修改优质均衡参数。"))
+        saved = EquitySettings.load()
+        before = changelog.snapshot(saved) if saved.pk else None
+        form = SettingsForm(request.POST, instance=saved)
+        if not form.is_valid():
+            return self.render(form)
+        with transaction.atomic():
+            saved = form.save()
+            if before is None:
+                changelog.log_create(saved)
+            else:
+                changelog.log_update(saved, before)
+        messages.success(request, _("已保存优质均衡参数。"))
+        return redirect("equity:settings")
+
+    def render(self, form):
+        return render(self.request, "equity/settings.html", {
+            "title": _("优质均衡参数"), "form": form, "is_bureau": workflow.is_bureau(self.request.user),
+            "breadcrumbs": [(_("优质均衡"), None), (_("优质均衡参数"), None)],
+        })  # fmt: skip

@@ -25,7 +25,7 @@ import json
 import math
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -38,7 +38,7 @@ from edubureau.org.models import School, SchoolStatus
 from edubureau.people.calendar import school_days
 from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student, StudentStatus, Term
 
-from . import aberration, rules
+from . import rules
 from . import symptoms as sym
 from .models import (
     Alert,
@@ -52,9 +52,18 @@ from .models import (
     StaffHealthReport,
     StaffSickCase,
 )
-from .services import STATISTICAL_RULE, statistical_detail
+from .services import STATISTICAL_HISTORY, STATISTICAL_RULE, alerting, ears_today, statistical_detail
 
 TZ = ZoneInfo("Asia/Shanghai")
+
+
+class _Names(dict):
+    def __missing__(self, mask):
+        self[mask] = sym.to_names(mask)
+        return self[mask]
+
+
+SYMPTOM_NAMES = _Names()
 B = sym.BIT
 FLU_PEAK = datetime.date(2025, 12, 31)
 FLU_WIDTH = 9.0  # school days (σ of the Gaussian wave)
@@ -93,7 +102,10 @@ class Illness:
     diagnosis: str
     seen_doctor: bool
     other: str = ""
-    ids: list[int] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return SYMPTOM_NAMES[self.symptoms]
 
 
 def _local(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
@@ -244,70 +256,80 @@ class _Builder:
         case_id = (SickCase.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         reports, cases = [], []
         rollups: dict[tuple, dict] = {}
+        minutes = [datetime.timedelta(minutes=m) for m in range(24 * 60)]
+        late_schools = self.late_schools
         for t, day in enumerate(self.days):
             wave = FLU_INCIDENCE * math.exp(-(((t - peak) / FLU_WIDTH) ** 2) / 2)
-            new_background = self.np_rng.poisson(sizes * weights * BASE_INCIDENCE)
-            new_flu = self.np_rng.poisson(sizes * weights * wave)
-            personal = self.np_rng.poisson(sizes * PERSONAL_RATE)
+            new_background = self.np_rng.poisson(sizes * weights * BASE_INCIDENCE).tolist()
+            new_flu = self.np_rng.poisson(sizes * weights * wave).tolist()
+            personal = self.np_rng.poisson(sizes * PERSONAL_RATE).tolist()
+            late_draw = self.np_rng.random(len(self.classes)).tolist()
+            minute_draw = self.np_rng.integers(0, 120, len(self.classes)).tolist()
             missing = {self.gappy_school} if self.rng.random() < 0.08 else set()
             if t >= n_days - 2:
                 missing.add(self.silent_school)
+            midnight = datetime.datetime.combine(day, datetime.time(0), TZ)
             for i, (class_id, school_id) in enumerate(self.classes):
-                pupils = self.pupils[class_id]
-                current = [ill for ill in active.get(class_id, ()) if ill.start + ill.days > t]
-                busy = {ill.student for ill in current}
-                for ill in injected.get(class_id, ()):
-                    if ill.start == t and ill.student not in busy:
-                        current.append(ill)
-                        busy.add(ill.student)
-                for maker, n in ((self._background, new_background[i]), (self._flu, new_flu[i])):
-                    for _ in range(n):
-                        student = pupils[self.rng.randrange(len(pupils))] if pupils else None
-                        if student is None or student in busy:
-                            continue
-                        busy.add(student)
-                        current.append(maker(t, student))
+                current = active.get(class_id)
+                if current:
+                    current = [ill for ill in current if ill.start + ill.days > t]
+                if new_background[i] or new_flu[i] or class_id in injected:
+                    current = self._new_illnesses(
+                        t, class_id, current or [], injected, new_background[i], new_flu[i]
+                    )
                 active[class_id] = current
                 if school_id in missing:
                     continue
-                expected = len(pupils)
-                sick = len(current)
-                away = min(int(personal[i]), max(expected - sick, 0))
-                late = school_id in self.late_schools and self.rng.random() < 0.6 or self.rng.random() < 0.015
-                at = (
-                    _local(day, 9, 31 + self.rng.randrange(80))
-                    if late
-                    else _local(day, 7, 20 + self.rng.randrange(120))
-                )
-                reports.append((report_id, school_id, class_id, day, "晨检", expected, expected - sick - away, sick,
-                                away, sick + away == 0, True, 1, "demo", at, late, "demo"))  # fmt: skip
-                roll = rollups.setdefault(
-                    (school_id, day),
-                    _new_rollup(school_id, day, self.schools[school_id], self.class_count[school_id]),
-                )
+                expected = len(self.pupils[class_id])
+                sick = len(current) if current else 0
+                away = min(personal[i], expected - sick)
+                late = late_draw[i] < (0.6 if school_id in late_schools else 0.015)
+                at = midnight + minutes[(571 + minute_draw[i] // 2) if late else (440 + minute_draw[i])]
+                present = expected - sick - away
+                reports.append((report_id, school_id, class_id, day, "晨检", expected, present, sick, away,
+                                sick + away == 0, True, 1, "demo", at, late, "demo"))  # fmt: skip
+                roll = rollups.get((school_id, day))
+                if roll is None:
+                    roll = rollups[(school_id, day)] = _new_rollup(
+                        school_id, day, self.schools[school_id], self.class_count[school_id]
+                    )
                 roll["classes_reported"] += 1
                 roll["classes_late"] += late
                 roll["expected"] += expected
-                roll["present"] += expected - sick - away
+                roll["present"] += present
                 roll["sick"] += sick
                 roll["personal"] += away
-                for ill in current:
-                    ill.ids.append(case_id)
-                    cases.append((case_id, report_id, school_id, class_id, ill, day))
-                    roll["cases"] += 1
-                    for name in sym.to_names(ill.symptoms):
-                        roll["symptom_counts"][name] = roll["symptom_counts"].get(name, 0) + 1
-                    if ill.diagnosis:
-                        roll["diagnosis_counts"][ill.diagnosis] = (
-                            roll["diagnosis_counts"].get(ill.diagnosis, 0) + 1
-                        )
-                    case_id += 1
+                if current:
+                    symptom_counts, diagnosis_counts = roll["symptom_counts"], roll["diagnosis_counts"]
+                    for ill in current:
+                        cases.append((case_id, report_id, school_id, class_id, ill, day))
+                        for name in ill.names:
+                            symptom_counts[name] = symptom_counts.get(name, 0) + 1
+                        if ill.diagnosis:
+                            diagnosis_counts[ill.diagnosis] = diagnosis_counts.get(ill.diagnosis, 0) + 1
+                        case_id += 1
+                    roll["cases"] += sick
                 report_id += 1
         self._write_reports(reports, cases, last)
-        self._write_rollups(rollups)
         self._staff(rollups)
+        self._write_rollups(rollups)
         self._alerts(cases, rollups)
         return self.counts
+
+    def _new_illnesses(self, t, class_id, current, injected, n_background, n_flu) -> list[Illness]:
+        pupils = self.pupils[class_id]
+        busy = {ill.student for ill in current}
+        for ill in injected.get(class_id, ()):
+            if ill.start == t and ill.student not in busy:
+                current.append(ill)
+                busy.add(ill.student)
+        for maker, n in ((self._background, n_background), (self._flu, n_flu)):
+            for _ in range(n):
+                student = pupils[self.rng.randrange(len(pupils))] if pupils else None
+                if student is not None and student not in busy:
+                    busy.add(student)
+                    current.append(maker(t, student))
+        return current
 
     # ------------------------------------------------------------ writing
 
@@ -333,12 +355,15 @@ class _Builder:
         self.counts["因病缺课登记"] = len(rows)
 
     def _write_rollups(self, rollups) -> None:
-        objs = []
+        rows = []
         for r in rollups.values():
             r["classes_on_time"] = r["classes_reported"] - r["classes_late"]
-            objs.append(SchoolDayRollup(**r))
-        SchoolDayRollup.objects.bulk_create(objs, batch_size=5000)
-        self.counts["学校日汇总"] = len(objs)
+            r.setdefault("staff_on_duty", None)
+            r.setdefault("staff_sick", None)
+            rows.append(r)
+        _copy_dicts(SchoolDayRollup, rows)
+        _reset_sequences([SchoolDayRollup])
+        self.counts["学校日汇总"] = len(rows)
 
     def _staff(self, rollups) -> None:
         staff = defaultdict(list)
@@ -382,17 +407,6 @@ class _Builder:
             [row + ("", "") for row in sick_rows],
         )
         _reset_sequences([StaffHealthReport])
-        keys = [(r[1], r[2]) for r in reports]
-        updates = [rollups[k] for k in keys]
-        if updates:
-            objs = SchoolDayRollup.objects.filter(date__in={k[1] for k in keys})
-            by_key = {(o.school_id, o.date): o for o in objs}
-            changed = []
-            for (school_id, day), r in zip(keys, updates, strict=True):
-                obj = by_key[(school_id, day)]
-                obj.staff_on_duty, obj.staff_sick = r["staff_on_duty"], r["staff_sick"]
-                changed.append(obj)
-            SchoolDayRollup.objects.bulk_update(changed, ["staff_on_duty", "staff_sick"], batch_size=2000)
         self.counts["教职工健康日报"] = len(reports)
 
     # ------------------------------------------------------------ alerts
@@ -428,11 +442,12 @@ class _Builder:
             series = [(d, r) for d, r in series if r["expected"]]
             if len(series) < 12:
                 continue
-            floor = aberration.one_student_floor(round(sum(r["expected"] for _d, r in series) / len(series)))
-            results = aberration.ears([r["sick"] / r["expected"] for _d, r in series], floor)
+            history = [(r["sick"], r["expected"]) for _d, r in series]
+            window = STATISTICAL_HISTORY + 1
+            results = [ears_today(history[max(0, k + 1 - window) : k + 1]) for k in range(len(history))]
             episode = None
             for (day, r), res in zip(series, results, strict=True):
-                if not res.alert:
+                if not alerting(res):
                     continue
                 if episode and (day - episode["last"]).days <= 4:
                     episode.update(last=day, cases=max(episode["cases"], r["sick"]), detail=_detail(r, res))

@@ -132,16 +132,18 @@ class Episode:
 def sweep(rule_list: list[Rule], cases: list[Case]) -> list[Episode]:
     """Every episode the rules find in one school's cases over a whole period, evaluated on each
     day that has a matching case (as submissions would evaluate them, one day at a time)."""
-    matching: dict[tuple, list[Rule]] = {}
+    matching: dict[tuple, set[str]] = {}  # (symptoms, diagnosis) -> codes of the rules it matches
+    for case in cases:
+        key = (case.symptoms, case.diagnosis)
+        if key not in matching:
+            matching[key] = {r.code for r in rule_list if r.matches(case)}
     episodes = []
     for rule in rule_list:
         keyed: dict[int | None, list[Case]] = {}
+        class_level = rule.level == "class"
         for case in cases:
-            key = (case.symptoms, case.diagnosis)
-            if key not in matching:
-                matching[key] = [r for r in rule_list if r.matches(case)]
-            if rule in matching[key]:
-                keyed.setdefault(case.class_id if rule.level == "class" else None, []).append(case)
+            if rule.code in matching[(case.symptoms, case.diagnosis)]:
+                keyed.setdefault(case.class_id if class_level else None, []).append(case)
         for class_id, rows in sorted(keyed.items(), key=lambda kv: kv[0] or 0):
             rows.sort(key=lambda c: c.date)
             current: Episode | None = None

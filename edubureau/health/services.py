@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -139,7 +140,9 @@ class _Case:
     expected_return: datetime.date | None
 
     def payload(self) -> dict:
-        who = {"student": int(self.id_no[1:])} if self.id_no.startswith("#") else {"student_id_no": self.id_no}
+        who = (
+            {"student": int(self.id_no[1:])} if self.id_no.startswith("#") else {"student_id_no": self.id_no}
+        )
         return {
             **who,
             "symptoms": sym.to_names(self.symptoms),
@@ -742,14 +745,42 @@ def _persist_clusters(school_id: int, found: list[rules.Cluster], known, now) ->
 STATISTICAL_HISTORY = 12  # school days read before the day: C3 needs 11 days of history
 
 
-def evaluate_statistical(day: datetime.date, *, school_ids=None, now=None) -> list[Alert]:
-    """EARS on each school's daily sick-absence rate (rollups), ending on `day`.
+ALERTING_METHODS = ("C1", "C2")
 
-    The σ floor is the rate of one student (aberration.one_student_floor of the day's 应到): a
-    school with a flat baseline alerts only when more than three more pupils than usual are off
-    sick. On the demo term (seed 2020, 402 units × 88 school days) that gives the false-alarm
-    count printed by `edubureau health evaluate --term` (see docs/benchmarks.md and the report).
+
+def statistical_floor(baseline_counts: list[int], enrolled: int) -> float:
+    """The σ floor of a school's rate series: the Poisson standard deviation of its baseline count
+    (√mean sick pupils), and at least one pupil, as a rate of the pupils enrolled.
+
+    Why not simply one pupil: a 7-day baseline often happens to be flat, and one pupil then makes
+    three extra sick pupils in a big school an "aberration" although chance alone does that often.
     """
+    mean = sum(baseline_counts) / len(baseline_counts) if baseline_counts else 0.0
+    return max(1.0, math.sqrt(mean)) * aberration.one_student_floor(enrolled)
+
+
+def ears_today(history: list[tuple[int, int]]) -> aberration.EarsDay:
+    """EARS for the last day of `history` [(sick, expected) per school day, oldest first].
+
+    An alert is C1 or C2 above 3 (ALERTING_METHODS); C3 is computed and shown but does not alert
+    on its own. On the demo term (seed 2020: 319 schools × 93 school days, a flu wave peaking at
+    New Year) this choice gives 310 statistical alerts, 68 of them before the wave (8 Sep – 5 Dec,
+    ≈20,000 school days) where no cluster explains them: the false-alarm count, ≈ 1 per 300
+    school days. With the one-pupil floor and C1/C2/C3 it was 1,288 alerts, 740 before the wave;
+    C3 alone accounted for most of those (see docs/benchmarks.md).
+    """
+    values = [sick / expected for sick, expected in history]
+    floor = statistical_floor([sick for sick, _e in history[:-1]], history[-1][1])
+    return aberration.ears(values, floor)[-1]
+
+
+def alerting(result: aberration.EarsDay) -> list[str]:
+    return [m for m in result.methods if m in ALERTING_METHODS]
+
+
+def evaluate_statistical(day: datetime.date, *, school_ids=None, now=None) -> list[Alert]:
+    """EARS on each school's daily sick-absence rate (rollups) for the school days up to `day`
+    (ears_today: the floor and the methods that alert are documented there)."""
     now = now or timezone.now()
     days = school_days(day - datetime.timedelta(days=40), day)[-(STATISTICAL_HISTORY + 1) :]
     if not days or days[-1] != day:
@@ -764,9 +795,8 @@ def evaluate_statistical(day: datetime.date, *, school_ids=None, now=None) -> li
     for school_id, by_day in series.items():
         if day not in by_day:
             continue
-        values = [by_day[d][0] / by_day[d][1] for d in days if d in by_day]
-        result = aberration.ears(values, aberration.one_student_floor(by_day[day][1]))[-1]
-        if result.alert:
+        result = ears_today([by_day[d] for d in days if d in by_day])
+        if alerting(result):
             found.append((school_id, by_day[day], result))
     return [
         _persist_statistical(school_id, day, counts, result, days, now) for school_id, counts, result in found
@@ -776,7 +806,7 @@ def evaluate_statistical(day: datetime.date, *, school_ids=None, now=None) -> li
 def statistical_detail(counts, result) -> dict:
     sick, expected = counts
     return {
-        "rate": round(sick / expected, 5), "sick": sick, "expected": expected, "methods": result.methods,
+        "rate": round(sick / expected, 5), "sick": sick, "expected": expected, "methods": alerting(result),
         "c1": _round(result.c1), "c2": _round(result.c2), "c3": _round(result.c3),
     }  # fmt: skip
 
@@ -800,7 +830,7 @@ def _persist_statistical(school_id, day, counts, result, days, now) -> Alert:
             class_key=0, first_date=day, last_date=day, cases=counts[0], detail=detail, created_at=now, updated_at=now,
         )  # fmt: skip
         AlertEvent.objects.create(alert=alert, at=now, to_status=AlertStatus.NEW,
-                                  note=f"因病缺课率 {detail['rate']:.2%} 异常（{'、'.join(result.methods)}）。")  # fmt: skip
+                                  note=f"因病缺课率 {detail['rate']:.2%} 异常（{'、'.join(alerting(result))}）。")  # fmt: skip
     else:
         Alert.objects.filter(pk=alert.pk).update(
             last_date=max(day, alert.last_date),

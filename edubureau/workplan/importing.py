@@ -13,8 +13,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from edubureau.core import changelog
+from edubureau.core.models import ChangeAction, ChangeRecord
+
 from . import services
-from .models import Plan
+from .models import Plan, Task
+from .models import Target as DbTarget
 from .parsing import Item, ParsedDocument, Section, Target
 
 MAX_TARGET = Decimal("999999999999.99")  # Target.target_value: 14 digits, 2 decimals
@@ -56,7 +60,13 @@ def create_draft_plan(
     title: str | None = None,
     issuer: str = "",
 ) -> Plan:
-    """A DRAFT plan for `year` from the parsed document; `confirmed_targets` None keeps every candidate."""
+    """A DRAFT plan for `year` from the parsed document; `confirmed_targets` None keeps every candidate.
+
+    The plan and its sections go through the services; tasks and KPIs are validated one by one
+    (full_clean) and written in bulk with bulk change records, as the import pipeline does, so a
+    200-task document takes a second, not a minute. The plan is new, so the numbers we assign
+    cannot collide and the per-row uniqueness queries are skipped.
+    """
     if isinstance(parsed, dict):
         parsed = from_dict(parsed)
     if not any(section.items for section in parsed.sections):
@@ -69,33 +79,70 @@ def create_draft_plan(
             intro=parsed.preamble,
             issuer=issuer,
         )
+        tasks: list[tuple[Task, Item, str]] = []
+        subtasks: list[
+            tuple[Task, Item, str, int]
+        ] = []  # (sub-task, item, path, index of its parent in tasks)
+        number = 0
         for s, section in enumerate(parsed.sections):
             db_section = services.create_section(
                 plan, (section.title or "（未命名部分）")[:200], section.text
             )
             for t, item in enumerate(section.items):
-                task = _create_task(db_section, item, f"{s}.{t}", keep)
+                number += 1
+                tasks.append((_task(plan, db_section, item, number), item, f"{s}.{t}"))
                 for u, sub in enumerate(item.items):
-                    _create_task(db_section, sub, f"{s}.{t}.{u}", keep, parent=task)
+                    subtasks.append(
+                        (_task(plan, db_section, sub, u + 1, sub=True), sub, f"{s}.{t}.{u}", len(tasks) - 1)
+                    )
+        created = _bulk_create(Task, [task for task, _, _ in tasks])
+        for sub, _, _, parent in subtasks:
+            sub.parent = tasks[parent][0]
+        created += _bulk_create(Task, [sub for sub, _, _, _ in subtasks])
+        targets = [
+            _target(task, item, k, target)
+            for task, item, path, *_ in [*tasks, *subtasks]
+            for k, target in enumerate(item.targets)
+            if keep is None or f"{path}.{k}" in keep
+        ]
+        created += _bulk_create(DbTarget, [t for t in targets if t is not None])
+        ChangeRecord.objects.bulk_create(
+            [changelog.record(ChangeAction.CREATE, obj, after=changelog.snapshot(obj)) for obj in created]
+        )
     return plan
 
 
-def _create_task(section, item: Item, path: str, keep: set[str] | None, parent=None):
+def _task(plan: Plan, section, item: Item, number: int, sub: bool = False) -> Task:
     # The model has two levels: deeper items (（1）, ①) stay in the sub-task's text.
-    description = "\n".join([item.text, *(_flatten(sub) for sub in item.items)]) if parent else item.text
-    task = services.create_task(
-        section,
-        (item.title or item.text[:60] or "（未命名任务）")[:300],
-        parent=parent,
+    description = "\n".join([item.text, *(_flatten(i) for i in item.items)]) if sub else item.text
+    return Task(
+        plan=plan,
+        section=section,
+        number=number,
+        title=(item.title or item.text[:60] or "（未命名任务）")[:300].strip(),
         description=description.strip(),
     )
-    for k, target in enumerate(item.targets):
-        value = Decimal(str(target.value)).quantize(Decimal("0.01"))
-        if (keep is None or f"{path}.{k}" in keep) and value <= MAX_TARGET:
-            services.create_target(
-                task, target.text[:300] or item.title[:300], value, target.unit[:20], source_text=target.text
-            )
-    return task
+
+
+def _target(task: Task, item: Item, k: int, target) -> DbTarget | None:
+    value = Decimal(str(target.value)).quantize(Decimal("0.01"))
+    if value > MAX_TARGET:
+        return None  # a figure too large for a KPI (a phone number, an ID) is no target
+    return DbTarget(
+        task=task,
+        description=(target.text or item.title)[:300],
+        target_value=value,
+        unit=target.unit[:20],
+        source_text=target.text[:500],
+    )
+
+
+def _bulk_create(model, objects: list) -> list:
+    # Foreign keys point at rows created above in this transaction: skip their one-query-each check.
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    for obj in objects:
+        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    return model.objects.bulk_create(objects)
 
 
 def _flatten(item: Item) -> str:

@@ -5,9 +5,9 @@ then writes inside one transaction (nothing partly saved) and logs through core.
 """
 
 import datetime
-from pathlib import Path
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -344,7 +344,9 @@ def _clean_actuals(task: Task, actuals: dict, errors: dict) -> list[tuple[Target
     return values
 
 
-def add_attachment(file, *, report: ProgressReport | None = None, project: Project | None = None, user=None) -> Attachment:
+def add_attachment(
+    file, *, report: ProgressReport | None = None, project: Project | None = None, user=None
+) -> Attachment:
     """Store an uploaded file (default storage) as evidence of a report or a document of a project."""
     if file.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError({"file": f"附件“{file.name}”超过 20 MB。"})

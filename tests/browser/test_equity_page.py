@@ -4,6 +4,7 @@ ground at the school with the least) lowers the junior CV of 生均体育运动�
 import pytest
 
 from edubureau.equity import services
+from edubureau.equity.models import EquitySettings
 
 
 @pytest.fixture
@@ -17,6 +18,8 @@ def equity_demo(transactional_db, monkeypatch):
     # The registry and this module's demo only (the other modules' demos have their own tests).
     monkeypatch.setattr(demo_services, "EXTENSIONS", ["edubureau.equity.demo"])
     call_command("demo", scale="small", seed=1, verbosity=0)
+    # The small district's junior school has 48 students; it is no 教学点, so it is evaluated.
+    EquitySettings.objects.create(small_site_students=10)
     return Demo()
 
 

@@ -86,6 +86,7 @@ def log_out(page):
 
 
 def test_a_class_report_its_correction_the_school_summary_and_the_alert(page, log_in, district_day):
+    page.set_default_timeout(60_000)  # eight builds share this machine's two cores
     d = district_day
     day, pupils, school = d["day"], d["pupils"], d["school"]
     first_class = d["classes"][0]

@@ -37,13 +37,25 @@ class PlacementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Placement
-        fields = ["id", "run", "application", "school", "reason", "choice_rank", "class_no", "nearest", "explanation"]
+        fields = [
+            "id",
+            "run",
+            "application",
+            "school",
+            "reason",
+            "choice_rank",
+            "class_no",
+            "nearest",
+            "explanation",
+        ]
 
 
 class CatchmentRuleViewSet(ScopedReadOnlyModelViewSet):
     """对口/划片规则（只读）：街道、居委/小区、路、门牌号范围与单双号 → 对口学校（学校标识码）或划片片区。"""
 
-    queryset = CatchmentRule.objects.select_related("campaign", "school", "group").prefetch_related("group__schools")
+    queryset = CatchmentRule.objects.select_related("campaign", "school", "group").prefetch_related(
+        "group__schools"
+    )
     serializer_class = CatchmentRuleSerializer
     filterset_class = CatchmentRuleFilterSet
     ordering_fields = ["street", "road", "number_from"]

@@ -23,12 +23,19 @@ class AllocationRun(models.Model):
     """One run: who ran it with which mechanism on which inputs (their SHA-256), and its statistics.
     The latest run of a campaign is the current result; publishing it sets the admitted schools."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("招生工作"), on_delete=models.CASCADE, related_name="allocation_runs")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("招生工作"), on_delete=models.CASCADE, related_name="allocation_runs"
+    )
     mechanism = models.CharField(_("分配机制"), max_length=2, choices=Mechanism.choices, default=Mechanism.DA)
     inputs_hash = models.CharField(_("输入数据哈希"), max_length=64)
     created_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("运行人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("运行人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     applicants = models.PositiveIntegerField(_("参与人数"), default=0)
     placed = models.PositiveIntegerField(_("录取人数"), default=0)
@@ -36,7 +43,12 @@ class AllocationRun(models.Model):
     stats = models.JSONField(_("统计"), default=dict, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("公布人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = CampaignQuerySet.as_manager()
@@ -66,11 +78,19 @@ class Placement(models.Model):
     """Where one application is placed by a run, why, in which class; for the unplaced, the nearest
     schools that still had places."""
 
-    run = models.ForeignKey(AllocationRun, verbose_name=_("分配批次"), on_delete=models.CASCADE, related_name="placements")
-    application = models.ForeignKey(Application, verbose_name=_("入学申请"), on_delete=models.CASCADE, related_name="placements")
-    school = models.ForeignKey(School, verbose_name=_("录取学校"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(
+        AllocationRun, verbose_name=_("分配批次"), on_delete=models.CASCADE, related_name="placements"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("入学申请"), on_delete=models.CASCADE, related_name="placements"
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("录取学校"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("录取方式"), max_length=6, choices=PlacementReason.choices)
-    choice_rank = models.PositiveSmallIntegerField(_("所中志愿"), null=True, blank=True, help_text=_("1 = 第一志愿"))
+    choice_rank = models.PositiveSmallIntegerField(
+        _("所中志愿"), null=True, blank=True, help_text=_("1 = 第一志愿")
+    )
     class_no = models.PositiveSmallIntegerField(_("班号"), null=True, blank=True)
     nearest = models.JSONField(_("就近有学位的学校"), default=list, blank=True)
     explanation = models.CharField(_("说明"), max_length=300, blank=True)
@@ -111,18 +131,34 @@ class AppealStatus(models.TextChoices):
 class Appeal(models.Model):
     """A family's appeal or complaint about an application's result, and how it was answered."""
 
-    application = models.ForeignKey(Application, verbose_name=_("入学申请"), on_delete=models.CASCADE, related_name="appeals")
-    kind = models.CharField(_("类型"), max_length=2, choices=[("申诉", _("申诉")), ("投诉", _("投诉"))], default="申诉")
+    application = models.ForeignKey(
+        Application, verbose_name=_("入学申请"), on_delete=models.CASCADE, related_name="appeals"
+    )
+    kind = models.CharField(
+        _("类型"), max_length=2, choices=[("申诉", _("申诉")), ("投诉", _("投诉"))], default="申诉"
+    )
     content = models.TextField(_("内容"))
-    status = models.CharField(_("处理状态"), max_length=4, choices=AppealStatus.choices, default=AppealStatus.OPEN)
+    status = models.CharField(
+        _("处理状态"), max_length=4, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
     reply = models.TextField(_("答复"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ApplicationPartQuerySet.as_manager()

@@ -28,7 +28,9 @@ class HouseParity(models.TextChoices):
 class CatchmentGroup(models.Model):
     """多校划片: several schools sharing one area; families in it are placed among them."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("招生工作"), on_delete=models.CASCADE, related_name="catchment_groups")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("招生工作"), on_delete=models.CASCADE, related_name="catchment_groups"
+    )
     name = models.CharField(_("片区名称"), max_length=60)
     schools = models.ManyToManyField(School, verbose_name=_("片区学校"), related_name="+")
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -61,7 +63,9 @@ class CatchmentGroup(models.Model):
 class CatchmentRule(models.Model):
     """An area: the parts it names (街道, 居委/小区, 路/弄, a house-number range on one side) → a target."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("招生工作"), on_delete=models.CASCADE, related_name="catchment_rules")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("招生工作"), on_delete=models.CASCADE, related_name="catchment_rules"
+    )
     street = models.CharField(_("街道（镇）"), max_length=40, blank=True)
     community = models.CharField(_("居委/小区"), max_length=60, blank=True)
     road = models.CharField(_("路（弄）"), max_length=60, blank=True)
@@ -72,7 +76,12 @@ class CatchmentRule(models.Model):
         School, verbose_name=_("对口学校"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     group = models.ForeignKey(
-        CatchmentGroup, verbose_name=_("划片片区"), null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
+        CatchmentGroup,
+        verbose_name=_("划片片区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rules",
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
@@ -110,7 +119,11 @@ class CatchmentRule(models.Model):
         # form, the import and the look-up all agree on what a rule says.
         from ..catchment import normalise
 
-        self.street, self.community, self.road = normalise(self.street), normalise(self.community), normalise(self.road)
+        self.street, self.community, self.road = (
+            normalise(self.street),
+            normalise(self.community),
+            normalise(self.road),
+        )
 
     @property
     def area(self) -> str:
@@ -132,9 +145,14 @@ class CatchmentRule(models.Model):
 class SchoolLocation(models.Model):
     """Where a school is (WGS-84), for "the nearest schools that still have places"."""
 
-    school = models.OneToOneField(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="location")
+    school = models.OneToOneField(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="location"
+    )
     longitude = models.DecimalField(
-        _("经度"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     latitude = models.DecimalField(
         _("纬度"), max_digits=8, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]

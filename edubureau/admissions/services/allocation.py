@@ -54,7 +54,10 @@ NO_TIER = 10_000  # an application without a computed tier ranks after every tie
 
 
 def locations() -> dict[int, tuple[float, float]]:
-    return {s: (float(lon), float(lat)) for s, lon, lat in SchoolLocation.objects.values_list("school_id", "longitude", "latitude")}
+    return {
+        s: (float(lon), float(lat))
+        for s, lon, lat in SchoolLocation.objects.values_list("school_id", "longitude", "latitude")
+    }
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -68,7 +71,10 @@ def nearest(origin, school_ids, where: dict) -> list[int]:
     """school_ids ordered by distance from origin (schools without a location last, by id)."""
     if origin is None:
         return sorted(school_ids)
-    return sorted(school_ids, key=lambda s: (where.get(s) is None, distance_km(origin, where[s]) if s in where else 0, s))
+    return sorted(
+        school_ids,
+        key=lambda s: (where.get(s) is None, distance_km(origin, where[s]) if s in where else 0, s),
+    )
 
 
 # ------------------------------------------------------------------ the run
@@ -144,9 +150,16 @@ def run_allocation(campaign: Campaign, mechanism: str = Mechanism.DA, user=None)
     waiting = [i for i, s in enumerate(first) if s == UNASSIGNED]
     origin = {i: _origin(rest[i], area, prefs, where) for i in waiting}
     open_now = [k for k, n in enumerate(left) if n > 0]
-    second_choices = [[index[s] for s in nearest(origin[i], [public[k] for k in open_now], where)[:ASSIGN_CHOICES]] for i in waiting]
-    tiers = [{j: (rest[i].tier.rank if rest[i].tier else NO_TIER) for j, i in enumerate(waiting)} for _ in public]
-    second = deferred_acceptance(second_choices, [lottery[i] for i in waiting], left, tiers) if waiting else []
+    second_choices = [
+        [index[s] for s in nearest(origin[i], [public[k] for k in open_now], where)[:ASSIGN_CHOICES]]
+        for i in waiting
+    ]
+    tiers = [
+        {j: (rest[i].tier.rank if rest[i].tier else NO_TIER) for j, i in enumerate(waiting)} for _ in public
+    ]
+    second = (
+        deferred_acceptance(second_choices, [lottery[i] for i in waiting], left, tiers) if waiting else []
+    )
     for s in second:
         if s != UNASSIGNED:
             left[s] -= 1
@@ -178,7 +191,16 @@ def run_allocation(campaign: Campaign, mechanism: str = Mechanism.DA, user=None)
                 text = f"按对口/划片规则 {target.rule_id} 录取，顺位 {a.tier.rank if a.tier else '—'}，随机号 {a.lottery_number}"
             else:
                 reason, text = PlacementReason.ASSIGNED, "按公办志愿在余额中录取"
-            rows.append(Placement(run=run, application=a, school_id=school_id, reason=reason, choice_rank=rank, explanation=text))
+            rows.append(
+                Placement(
+                    run=run,
+                    application=a,
+                    school_id=school_id,
+                    reason=reason,
+                    choice_rank=rank,
+                    explanation=text,
+                )
+            )
         elif placed_second.get(i, UNASSIGNED) != UNASSIGNED:
             rows.append(Placement(run=run, application=a, school_id=public[placed_second[i]], reason=PlacementReason.ASSIGNED,
                                   explanation="对口/志愿学校已满，统筹安排到就近有学位的学校"))  # fmt: skip
@@ -226,7 +248,9 @@ def private_demand(campaign: Campaign) -> Counter:
     """private school → its verified applicants."""
     return Counter(
         ApplicationChoice.objects.filter(
-            application__campaign=campaign, application__status=ApplicationStatus.PASSED, kind=ChoiceKind.PRIVATE
+            application__campaign=campaign,
+            application__status=ApplicationStatus.PASSED,
+            kind=ChoiceKind.PRIVATE,
         ).values_list("school_id", flat=True)
     )
 
@@ -305,7 +329,11 @@ def class_sizes(run: AllocationRun, school: School) -> list[tuple[int, int]]:
 def publish(run: AllocationRun, user=None) -> AllocationRun:
     """结果公布: the run's schools become the applications' admitted schools. One published run per campaign."""
     require_open(run.campaign, StageKind.RESULTS)
-    published = AllocationRun.objects.filter(campaign=run.campaign, published_at__isnull=False).exclude(pk=run.pk).first()
+    published = (
+        AllocationRun.objects.filter(campaign=run.campaign, published_at__isnull=False)
+        .exclude(pk=run.pk)
+        .first()
+    )
     if published:
         raise ValidationError(f"本次招生已公布第 {published.pk} 次分配的结果，不能再公布另一次分配。")
     if run.published_at:

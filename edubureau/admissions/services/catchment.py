@@ -59,14 +59,18 @@ def targets(campaign: Campaign) -> dict[int, Target]:
         members.setdefault(group_id, []).append(school_id)
     return {
         pk: Target(pk, [school_id] if school_id else members.get(group_id, []), school_id is None)
-        for pk, school_id, group_id in CatchmentRule.objects.filter(campaign=campaign).values_list("pk", "school_id", "group_id")
+        for pk, school_id, group_id in CatchmentRule.objects.filter(campaign=campaign).values_list(
+            "pk", "school_id", "group_id"
+        )
     }
 
 
 def match_applications(campaign: Campaign, applications=None) -> list[tuple[Application, Match]]:
     rules = matcher(campaign)
     if applications is None:
-        applications = Application.objects.filter(campaign=campaign).exclude(status=ApplicationStatus.RETURNED)
+        applications = Application.objects.filter(campaign=campaign).exclude(
+            status=ApplicationStatus.RETURNED
+        )
     return [(a, rules.match(address_of(a))) for a in applications]
 
 

@@ -20,8 +20,12 @@ def rules_for(campaign, school_a, school_b):
     """莘松路88弄 odd side → A, even side → B; 莘庄镇 as a whole → 多校划片 (A and B)."""
     group = CatchmentGroup.objects.create(campaign=campaign, name="莘庄片区")
     group.schools.set([school_a, school_b])
-    odd = CatchmentRule.objects.create(campaign=campaign, road="莘松路88弄", number_from=1, number_to=99, parity="单号", school=school_a)
-    even = CatchmentRule.objects.create(campaign=campaign, road="莘松路88弄", number_from=2, number_to=98, parity="双号", school=school_b)
+    odd = CatchmentRule.objects.create(
+        campaign=campaign, road="莘松路88弄", number_from=1, number_to=99, parity="单号", school=school_a
+    )
+    even = CatchmentRule.objects.create(
+        campaign=campaign, road="莘松路88弄", number_from=2, number_to=98, parity="双号", school=school_b
+    )
     town = CatchmentRule.objects.create(campaign=campaign, street="莘庄镇", group=group)
     SchoolLocation.objects.create(school=school_a, longitude="121.385", latitude="31.111")
     SchoolLocation.objects.create(school=school_b, longitude="121.400", latitude="31.120")

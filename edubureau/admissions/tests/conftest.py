@@ -68,3 +68,6 @@ def open_campaign(campaign):
 @pytest.fixture
 def application(open_campaign, school_p, admin_user):
     return register(open_campaign, registration(private=[school_p]), user=admin_user)
+
+
+from .allocation_fixtures import catchment_rules  # noqa: E402, F401  (helper 3: the catchment/allocation tests)

@@ -27,7 +27,9 @@ def seed_allocation(data, actors):
     group = CatchmentGroup.objects.create(campaign=campaign, name="矩阵片区")
     group.schools.set([school_a, school_b])
     data.shared[CatchmentGroup] = group
-    data.shared[CatchmentRule] = CatchmentRule.objects.create(campaign=campaign, street="甲校街道", school=school_a)
+    data.shared[CatchmentRule] = CatchmentRule.objects.create(
+        campaign=campaign, street="甲校街道", school=school_a
+    )
     CatchmentRule.objects.create(campaign=campaign, street="乙校街道", group=group)
     run = AllocationRun.objects.create(campaign=campaign, inputs_hash="0" * 64, applicants=2, placed=2)
     data.shared[AllocationRun] = run

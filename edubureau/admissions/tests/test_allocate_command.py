@@ -12,7 +12,11 @@ PRIORITIES = "school_code,applicant_id,priority\nX,c,1\n"
 def files(tmp_path):
     def write(schools=SCHOOLS, applicants=APPLICANTS, priorities=PRIORITIES, encoding="utf-8"):
         paths = {}
-        for name, text in (("SCHOOLS.csv", schools), ("APPLICANTS.csv", applicants), ("PRIORITIES.csv", priorities)):
+        for name, text in (
+            ("SCHOOLS.csv", schools),
+            ("APPLICANTS.csv", applicants),
+            ("PRIORITIES.csv", priorities),
+        ):
             path = tmp_path / name
             path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
             paths[name] = str(path)
@@ -22,7 +26,12 @@ def files(tmp_path):
 
 
 def allocate(paths, out, mechanism="da", priorities=True):
-    options = {"schools": paths["SCHOOLS.csv"], "applicants": paths["APPLICANTS.csv"], "out": str(out), "mechanism": mechanism}
+    options = {
+        "schools": paths["SCHOOLS.csv"],
+        "applicants": paths["APPLICANTS.csv"],
+        "out": str(out),
+        "mechanism": mechanism,
+    }
     if priorities:
         options["priorities"] = paths["PRIORITIES.csv"]
     call_command("admissions", "allocate", **options)
@@ -59,24 +68,68 @@ def test_it_reads_utf8_with_bom_and_gbk(files, tmp_path):
 @pytest.mark.parametrize(
     ("which", "text", "message"),
     [
-        ("applicants", "applicant_id,lottery,choices\na,1,X\nb,2,Y\na,3,Z\n", "APPLICANTS.csv 第 4 行：申请编号 a 与第 2 行重复"),
-        ("applicants", "applicant_id,lottery,choices\na,1,X;W\n", "APPLICANTS.csv 第 2 行：志愿中的学校“W”不在学校文件中"),
-        ("applicants", "applicant_id,lottery,choices\na,1,X;Y;X\n", "APPLICANTS.csv 第 2 行：学校 X 在志愿中出现了两次"),
-        ("applicants", "applicant_id,lottery,choices\na,1,X\nb,1,Y\n", "APPLICANTS.csv 第 3 行：随机号 1 与第 2 行重复"),
-        ("applicants", "applicant_id,lottery,choices\na,一,X\n", "APPLICANTS.csv 第 2 行：lottery（随机号）应为整数（现为“一”）"),
+        (
+            "applicants",
+            "applicant_id,lottery,choices\na,1,X\nb,2,Y\na,3,Z\n",
+            "APPLICANTS.csv 第 4 行：申请编号 a 与第 2 行重复",
+        ),
+        (
+            "applicants",
+            "applicant_id,lottery,choices\na,1,X;W\n",
+            "APPLICANTS.csv 第 2 行：志愿中的学校“W”不在学校文件中",
+        ),
+        (
+            "applicants",
+            "applicant_id,lottery,choices\na,1,X;Y;X\n",
+            "APPLICANTS.csv 第 2 行：学校 X 在志愿中出现了两次",
+        ),
+        (
+            "applicants",
+            "applicant_id,lottery,choices\na,1,X\nb,1,Y\n",
+            "APPLICANTS.csv 第 3 行：随机号 1 与第 2 行重复",
+        ),
+        (
+            "applicants",
+            "applicant_id,lottery,choices\na,一,X\n",
+            "APPLICANTS.csv 第 2 行：lottery（随机号）应为整数（现为“一”）",
+        ),
         ("applicants", "", "APPLICANTS.csv：文件为空"),
         ("applicants", "applicant_id,lottery,choices\n", "APPLICANTS.csv：没有申请人数据行"),
-        ("applicants", "id,lottery,choices\na,1,X\n", "APPLICANTS.csv 第 1 行：表头应为 applicant_id,lottery,choices"),
+        (
+            "applicants",
+            "id,lottery,choices\na,1,X\n",
+            "APPLICANTS.csv 第 1 行：表头应为 applicant_id,lottery,choices",
+        ),
         ("applicants", "applicant_id,lottery,choices\na,1\n", "APPLICANTS.csv 第 2 行：应有 3 列，现有 2 列"),
         ("schools", "school_code,capacity\nX,-1\n", "SCHOOLS.csv 第 2 行：capacity（学位数）不能为负数"),
-        ("schools", "school_code,capacity\nX,1.5\n", "SCHOOLS.csv 第 2 行：capacity（学位数）应为整数（现为“1.5”）"),
+        (
+            "schools",
+            "school_code,capacity\nX,1.5\n",
+            "SCHOOLS.csv 第 2 行：capacity（学位数）应为整数（现为“1.5”）",
+        ),
         ("schools", "school_code,capacity\nX,1\nX,2\n", "SCHOOLS.csv 第 3 行：学校代码 X 与第 2 行重复"),
         ("schools", "\n\n", "SCHOOLS.csv：文件为空"),
         ("schools", "code,places\nX,1\n", "SCHOOLS.csv 第 1 行：表头应为 school_code,capacity"),
-        ("priorities", "school_code,applicant_id,priority\nX,nobody,1\n", "PRIORITIES.csv 第 2 行：申请编号“nobody”不在申请人文件中"),
-        ("priorities", "school_code,applicant_id,priority\nW,a,1\n", "PRIORITIES.csv 第 2 行：学校“W”不在学校文件中"),
-        ("priorities", "school_code,applicant_id,priority\nX,a,1\nX,a,2\n", "PRIORITIES.csv 第 3 行：学校 X 对申请人 a 的优先级与第 2 行重复"),
-        ("priorities", "school_code,applicant_id,priority\nX,a,high\n", "PRIORITIES.csv 第 2 行：priority（优先级）应为整数"),
+        (
+            "priorities",
+            "school_code,applicant_id,priority\nX,nobody,1\n",
+            "PRIORITIES.csv 第 2 行：申请编号“nobody”不在申请人文件中",
+        ),
+        (
+            "priorities",
+            "school_code,applicant_id,priority\nW,a,1\n",
+            "PRIORITIES.csv 第 2 行：学校“W”不在学校文件中",
+        ),
+        (
+            "priorities",
+            "school_code,applicant_id,priority\nX,a,1\nX,a,2\n",
+            "PRIORITIES.csv 第 3 行：学校 X 对申请人 a 的优先级与第 2 行重复",
+        ),
+        (
+            "priorities",
+            "school_code,applicant_id,priority\nX,a,high\n",
+            "PRIORITIES.csv 第 2 行：priority（优先级）应为整数",
+        ),
     ],
 )
 def test_it_names_the_file_line_and_problem_and_writes_nothing(files, tmp_path, which, text, message):

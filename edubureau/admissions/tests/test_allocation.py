@@ -22,7 +22,10 @@ def instances(draw, max_applicants=6, max_schools=3):
     n = draw(st.integers(1, max_applicants))
     m = draw(st.integers(1, max_schools))
     capacities = draw(st.lists(st.integers(0, 2), min_size=m, max_size=m))
-    choices = [draw(st.permutations(range(m)).flatmap(lambda p: st.integers(0, m).map(lambda k: p[:k]))) for _ in range(n)]
+    choices = [
+        draw(st.permutations(range(m)).flatmap(lambda p: st.integers(0, m).map(lambda k: p[:k])))
+        for _ in range(n)
+    ]
     lottery = draw(st.permutations(range(1, n + 1)))
     priorities = [
         draw(st.dictionaries(st.integers(0, n - 1), st.integers(-1, 2), max_size=n)) for _ in range(m)
@@ -52,7 +55,9 @@ def blocking_pairs(result, choices, lottery, capacities, priorities):
             if not prefers(choices, i, s, result[i]):
                 continue
             held = [j for j, t in enumerate(result) if t == s]
-            if len(held) < capacities[s] or any(key(priorities, lottery, s, i) < key(priorities, lottery, s, j) for j in held):
+            if len(held) < capacities[s] or any(
+                key(priorities, lottery, s, i) < key(priorities, lottery, s, j) for j in held
+            ):
                 pairs.append((i, s))
     return pairs
 
@@ -61,7 +66,9 @@ def stable_matchings(choices, lottery, capacities, priorities):
     options = [[UNASSIGNED, *c] for c in choices]
     for candidate in itertools.product(*options):
         result = list(candidate)
-        if feasible(result, choices, capacities) and not blocking_pairs(result, choices, lottery, capacities, priorities):
+        if feasible(result, choices, capacities) and not blocking_pairs(
+            result, choices, lottery, capacities, priorities
+        ):
             yield result
 
 
@@ -75,7 +82,9 @@ def test_it_finds_a_stable_matching_that_every_applicant_weakly_prefers(instance
     stable = list(stable_matchings(choices, lottery, capacities, priorities))
     assert result in stable
     for other in stable:  # student-optimal: nobody is better off in any other stable matching
-        assert not any(prefers(choices, i, other[i], result[i]) for i in range(len(choices)) if other[i] != UNASSIGNED)
+        assert not any(
+            prefers(choices, i, other[i], result[i]) for i in range(len(choices)) if other[i] != UNASSIGNED
+        )
 
 
 @settings(max_examples=200, deadline=None)
@@ -103,7 +112,12 @@ def test_it_gives_the_same_matching_as_the_matching_package(instance):
     resident_prefs = {f"a{i}": [f"s{s}" for s in c if s in open_] for i, c in enumerate(choices)}
     resident_prefs = {r: prefs for r, prefs in resident_prefs.items() if prefs}
     hospital_prefs = {
-        f"s{s}": [f"a{i}" for i in sorted((i for i, c in enumerate(choices) if s in c), key=lambda i: key(priorities, lottery, s, i))]
+        f"s{s}": [
+            f"a{i}"
+            for i in sorted(
+                (i for i, c in enumerate(choices) if s in c), key=lambda i: key(priorities, lottery, s, i)
+            )
+        ]
         for s in open_
     }
     if not resident_prefs:

@@ -13,21 +13,30 @@ from edubureau.admissions.models import (
 )
 from edubureau.admissions.services import allocation, campaigns
 
-from .allocation_fixtures import catchment_rules, ready_for_allocation, verified  # noqa: F401
+from .allocation_fixtures import ready_for_allocation, verified
 from .conftest import open_stages
 
 
 @pytest.fixture
-def crowded(open_campaign, catchment_rules, school_a, school_b, school_p, admin_user):  # noqa: F811
+def crowded(open_campaign, catchment_rules, school_a, school_b, school_p, admin_user):
     """A: 2 places, B: 3 places, P (private): 3 places. Six public applicants, one private."""
     campaigns.set_plan(open_campaign, school_a, 1, class_size=2)
     campaigns.set_plan(open_campaign, school_b, 1, class_size=3)
     people = {
         "odd": verified(open_campaign, admin_user, 3),  # 莘松路88弄5号 → A (对口)
         "even": verified(open_campaign, admin_user, 1, residence_house_no=6),  # → B (对口)
-        "town": verified(open_campaign, admin_user, 1, residence_road="莘北路", residence_house_no=3),  # 划片 A/B
-        "away": verified(open_campaign, admin_user, 1, residence_street="七宝镇", residence_road="七莘路",
-                         residence_house_no=1, residence_address="七宝镇七莘路1号"),  # no rule  # fmt: skip
+        "town": verified(
+            open_campaign, admin_user, 1, residence_road="莘北路", residence_house_no=3
+        ),  # 划片 A/B
+        "away": verified(
+            open_campaign,
+            admin_user,
+            1,
+            residence_street="七宝镇",
+            residence_road="七莘路",
+            residence_house_no=1,
+            residence_address="七宝镇七莘路1号",
+        ),  # no rule  # fmt: skip
         "private": verified(open_campaign, admin_user, 1, private=[school_p]),
     }
     ready_for_allocation(open_campaign, admin_user)
@@ -38,7 +47,9 @@ def placement(run, application):
     return Placement.objects.get(run=run, application=application)
 
 
-def test_it_places_private_then_catchment_then_assigns_the_rest(crowded, open_campaign, school_a, school_b, school_p, admin_user):
+def test_it_places_private_then_catchment_then_assigns_the_rest(
+    crowded, open_campaign, school_a, school_b, school_p, admin_user
+):
     run = allocation.run_allocation(open_campaign, "da", admin_user)
     assert (run.applicants, run.placed, run.unplaced) == (7, 6, 1)
     assert placement(run, crowded["private"][0]).reason == PlacementReason.PRIVATE_LOTTERY
@@ -53,18 +64,24 @@ def test_it_places_private_then_catchment_then_assigns_the_rest(crowded, open_ca
     assert {p.reason for p in odd if p.school == school_a} == {PlacementReason.CATCHMENT}
     assert run.stats["by_reason"]["民办摇号录取"] == 1 and len(run.inputs_hash) == 64
     assert Application.objects.get(pk=crowded["odd"][0].pk).catchment_school == school_a
-    assert Application.objects.get(pk=crowded["town"][0].pk).catchment_school is None  # 划片: no single school
+    assert (
+        Application.objects.get(pk=crowded["town"][0].pk).catchment_school is None
+    )  # 划片: no single school
 
 
 def test_it_gives_catchment_applicants_their_school_by_lottery_number(crowded, open_campaign, school_a):
     run = allocation.run_allocation(open_campaign)
-    odd = sorted(crowded["odd"] + crowded["town"], key=lambda a: Application.objects.get(pk=a.pk).lottery_number)
+    odd = sorted(
+        crowded["odd"] + crowded["town"], key=lambda a: Application.objects.get(pk=a.pk).lottery_number
+    )
     at_a = [a.pk for a in odd if placement(run, a).school == school_a]
     # Same tier for all of them: the two smallest lottery numbers win school A's two places.
     assert at_a == [odd[0].pk, odd[1].pk]
 
 
-def test_it_refuses_to_run_before_the_stage_or_without_lottery_numbers(open_campaign, catchment_rules, admin_user):  # noqa: F811
+def test_it_refuses_to_run_before_the_stage_or_without_lottery_numbers(
+    open_campaign, catchment_rules, admin_user
+):
     verified(open_campaign, admin_user, 2)
     with pytest.raises(campaigns.StageClosed, match="公办对口录取"):
         allocation.run_allocation(open_campaign)

@@ -37,7 +37,11 @@ class AllocationView(ScopedMixin, View):
     def get(self, request, form=None):
         refuse_unless(self, VIEW)
         campaign = self.campaign(request)
-        runs = AllocationRun.objects.for_user(request.user).filter(campaign=campaign).select_related("created_by")[:20]
+        runs = (
+            AllocationRun.objects.for_user(request.user)
+            .filter(campaign=campaign)
+            .select_related("created_by")[:20]
+        )
         return render(request, "admissions/allocation.html", {
             "title": _("录取分配"), "campaign": campaign, "runs": runs,
             "campaigns": Campaign.objects.for_user(request.user),
@@ -52,11 +56,19 @@ class AllocationView(ScopedMixin, View):
         if not form.is_valid():
             return self.get(request, form)
         try:
-            run = allocation.run_allocation(form.cleaned_data["campaign"], form.cleaned_data["mechanism"], request.user)
+            run = allocation.run_allocation(
+                form.cleaned_data["campaign"], form.cleaned_data["mechanism"], request.user
+            )
         except ValidationError as e:
             _fail(request, e)
-            return redirect(reverse("admissions:allocation") + f"?campaign={form.cleaned_data['campaign'].pk}")
-        messages.success(request, _("分配完成：录取 %(placed)s 人，未录取 %(unplaced)s 人。") % {"placed": run.placed, "unplaced": run.unplaced})
+            return redirect(
+                reverse("admissions:allocation") + f"?campaign={form.cleaned_data['campaign'].pk}"
+            )
+        messages.success(
+            request,
+            _("分配完成：录取 %(placed)s 人，未录取 %(unplaced)s 人。")
+            % {"placed": run.placed, "unplaced": run.unplaced},
+        )
         return redirect(run.get_absolute_url())
 
 
@@ -77,13 +89,21 @@ class AllocationRunDetailView(ObjectDetailView):
 
     def extra_context(self, obj, unmasked):
         user = self.request.user
-        visible = set(Placement.objects.for_user(user).filter(run=obj).values_list("school_id", flat=True).distinct())
+        visible = set(
+            Placement.objects.for_user(user).filter(run=obj).values_list("school_id", flat=True).distinct()
+        )
         plans = {p.school_id: p for p in SchoolPlan.objects.filter(campaign=obj.campaign)}
         classes = {}
-        for school_id, class_no in Placement.objects.filter(run=obj, class_no__isnull=False).values_list("school_id", "class_no"):
+        for school_id, class_no in Placement.objects.filter(run=obj, class_no__isnull=False).values_list(
+            "school_id", "class_no"
+        ):
             classes.setdefault(school_id, set()).add(class_no)
         schools = [
-            {**row, "classes": len(classes.get(row["id"], ())), "planned": plans[row["id"]].planned_classes if row["id"] in plans else None}
+            {
+                **row,
+                "classes": len(classes.get(row["id"], ())),
+                "planned": plans[row["id"]].planned_classes if row["id"] in plans else None,
+            }
             for row in obj.stats.get("schools", [])
             if scope_of(user).all_units or row["id"] in visible
         ]
@@ -140,7 +160,10 @@ class PlacementNoticeView(ObjectDetailView):
         return super().get_queryset(action).select_related("application", "school", "run__campaign")
 
     def extra_context(self, obj, unmasked):
-        return {"notices": [obj], "plan": SchoolPlan.objects.filter(campaign=obj.run.campaign, school=obj.school).first()}
+        return {
+            "notices": [obj],
+            "plan": SchoolPlan.objects.filter(campaign=obj.run.campaign, school=obj.school).first(),
+        }
 
 
 class SchoolNoticesView(ScopedMixin, View):
@@ -155,8 +178,14 @@ class SchoolNoticesView(ScopedMixin, View):
         code = request.GET.get("school")
         if code:
             notices = notices.filter(school__code=code)
-        notices = notices.select_related("application", "school", "run__campaign").order_by("school__code", "class_no", "application__number")
-        return render(request, "admissions/placement_notice.html", {"notices": notices[:2000], "object": run, "title": _("入学通知书")})
+        notices = notices.select_related("application", "school", "run__campaign").order_by(
+            "school__code", "class_no", "application__number"
+        )
+        return render(
+            request,
+            "admissions/placement_notice.html",
+            {"notices": notices[:2000], "object": run, "title": _("入学通知书")},
+        )
 
 
 class AppealListView(ObjectListView):
@@ -188,7 +217,9 @@ class AppealAddView(ScopedMixin, View):
         if not form.is_valid():
             return self.get(request, pk, form)
         try:
-            allocation.file_appeal(application, form.cleaned_data["content"], form.cleaned_data["kind"], request.user)
+            allocation.file_appeal(
+                application, form.cleaned_data["content"], form.cleaned_data["kind"], request.user
+            )
         except ValidationError as e:
             form.add_error(None, e.messages)
             return self.get(request, pk, form)
@@ -208,4 +239,6 @@ class AppealAnswerView(ObjectEditView):
 
     def save(self, form, creating, before):
         fresh = Appeal.objects.get(pk=form.instance.pk)  # the form already changed its instance
-        return allocation.answer_appeal(fresh, form.cleaned_data["status"], form.cleaned_data["reply"], self.request.user)
+        return allocation.answer_appeal(
+            fresh, form.cleaned_data["status"], form.cleaned_data["reply"], self.request.user
+        )

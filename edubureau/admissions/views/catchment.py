@@ -65,7 +65,8 @@ class CatchmentGroupListView(ObjectListView):
     export_name = "划片片区"
 
     def get_queryset(self, action=None):
-        return super().get_queryset(action).select_related("campaign").prefetch_related("schools").annotate(n_rules=Count("rules"))
+        groups = super().get_queryset(action).select_related("campaign").prefetch_related("schools")
+        return groups.annotate(n_rules=Count("rules")).order_by("campaign", "name")
 
 
 class CatchmentGroupEditView(ObjectEditView):
@@ -77,7 +78,9 @@ class CatchmentGroupEditView(ObjectEditView):
         return super().get_object(pk)
 
     def save(self, form, creating, before):
-        return catchment.save_group(form.save(commit=False), form.cleaned_data["schools"], None if creating else before)
+        return catchment.save_group(
+            form.save(commit=False), form.cleaned_data["schools"], None if creating else before
+        )
 
 
 def _campaign_initial(request):
@@ -126,14 +129,22 @@ class CheckView(ScopedMixin, View):
             return self.show(form)
         campaign = form.cleaned_data["campaign"]
         lines = form.lines()
-        applications = None if lines is not None else Application.objects.for_user(request.user).filter(campaign=campaign)
+        applications = (
+            None
+            if lines is not None
+            else Application.objects.for_user(request.user).filter(campaign=campaign)
+        )
         problems = catchment.check_addresses(campaign, lines, applications)
         checked = len([x for x in lines if x.strip()]) if lines is not None else applications.count()
         return self.show(form, problems=problems, checked=checked)
 
     def show(self, form, **extra):
         form.fields["campaign"].queryset = Campaign.objects.for_user(self.request.user)
-        return render(self.request, "admissions/catchment_check.html", {"form": form, "title": _("对口规则检查"), **extra})
+        return render(
+            self.request,
+            "admissions/catchment_check.html",
+            {"form": form, "title": _("对口规则检查"), **extra},
+        )
 
 
 def rules_url(campaign) -> str:

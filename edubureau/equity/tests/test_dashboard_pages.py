@@ -14,7 +14,7 @@ from edubureau.accounts.models import User
 from edubureau.core.testing import downloaded_workbook
 from edubureau.demo import services as demo_services
 from edubureau.equity import services
-from edubureau.equity.models import IndicatorOverride, ReportStatus, ResourceReport
+from edubureau.equity.models import EquitySettings, IndicatorOverride, ReportStatus, ResourceReport
 from edubureau.org.models import School
 from edubureau.people.models import SchoolClass, Student
 
@@ -26,6 +26,8 @@ def demo(db, monkeypatch):
     # The registry and this module's demo only: the other modules' demos are tested by their own suites.
     monkeypatch.setattr(demo_services, "EXTENSIONS", ["edubureau.equity.demo"])
     call_command("demo", scale="small", seed=1, verbosity=0)
+    # The small district's junior school has 48 students; it is no 教学点, so it is evaluated.
+    EquitySettings.objects.create(small_site_students=10)
 
 
 def test_the_demo_has_confirmed_reports_and_a_junior_cv_above_the_threshold(demo):
@@ -120,3 +122,12 @@ def test_what_if_shows_the_cv_change(demo, client):
     refused = client.post(reverse("equity:whatif"), {**data, "change": "move", "kind": "backbone", "count": "500",
                                                      "source": small.code}).content.decode()  # fmt: skip
     assert "alert-danger" in refused
+
+
+def test_the_optimiser_shows_a_plan_and_its_effect(demo, client):
+    client.force_login(User.objects.get(username="admin"))
+    data = {"stage": "初中", "backbone_share": "0.5", "max_out": 3, "max_in": 3}
+    page = client.post(reverse("equity:optimiser"), data).content.decode()
+    assert 'id="optimiser-plan"' in page and "whatif-cv" in page
+    bad = client.post(reverse("equity:optimiser"), {**data, "backbone_share": "2"}).content.decode()
+    assert "alert-danger" in bad and 'id="optimiser-plan"' not in bad

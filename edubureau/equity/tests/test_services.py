@@ -265,3 +265,14 @@ def test_it_proposes_exchanges_that_the_what_if_confirms(world):
 def test_it_gathers_with_a_fixed_number_of_queries(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         services.evaluate_year()
+
+
+def test_it_gives_the_cv_history_oldest_first(world):
+    SchoolYear.objects.create(
+        start_year=2024, start_date=datetime.date(2024, 9, 1), end_date=datetime.date(2025, 8, 31)
+    )
+    history = services.cv_history()
+    assert [year.start_year for year, _ in history] == [2024, 2025]
+    assert history[0][1][PRIMARY].indicators["i1"].cv is None  # no students that year: nothing computed
+    now = services.evaluate_year().cvs[PRIMARY].indicators["i1"].cv
+    assert history[1][1][PRIMARY].indicators["i1"].cv == pytest.approx(now)

@@ -8,7 +8,7 @@ from edubureau.workplan import demo, services
 from edubureau.workplan.models import Plan, ProgressReport, Project, ProjectStage, Target, Task
 
 
-def test_the_demo_builds_a_plan_and_projects(transactional_db):
+def test_the_demo_builds_a_plan_and_projects(transactional_db, client):
     call_command("demo", scale="small", seed=1, verbosity=0)
     plan = Plan.objects.get(year=2026)
     top = plan.tasks.filter(parent__isnull=True)
@@ -26,5 +26,20 @@ def test_the_demo_builds_a_plan_and_projects(transactional_db):
         dates = [s.actual_date for s in project.stages.order_by("order") if s.actual_date]
         assert dates == sorted(dates) and all(d <= datetime.date(2026, 6, 15) for d in dates)
         assert project.stage == project.stages.exclude(actual_date=None).order_by("-order").first().stage
+    # every page renders with the demo's data
+    from django.urls import reverse
+
+    from edubureau.accounts.models import User
+
+    client.force_login(User.objects.get(username="admin"), backend="django.contrib.auth.backends.ModelBackend")
+    project = Project.objects.order_by("pk").first()
+    task = plan.tasks.order_by("pk").first()
+    for url in (
+        plan.get_absolute_url(), task.get_absolute_url(), project.get_absolute_url(),
+        reverse("workplan:dashboard"), reverse("workplan:project_dashboard"), reverse("workplan:reminders"),
+        reverse("workplan:task_list"), reverse("workplan:project_list"), reverse("workplan:report_list"),
+        reverse("workplan:plan_summary_preview", args=[plan.pk]),
+    ):  # fmt: skip
+        assert client.get(url).status_code == 200, url
     demo.wipe()
     assert not Plan.objects.exists() and not ProjectStage.objects.exists()

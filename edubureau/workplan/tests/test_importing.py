@@ -80,21 +80,20 @@ def test_it_saves_nothing_when_the_year_already_has_a_plan(db):
     ) == before
 
 
-def test_it_rolls_back_everything_when_a_later_task_fails(db, monkeypatch):
-    from edubureau.workplan import services
+def test_it_rolls_back_everything_when_a_late_kpi_fails_validation(db, monkeypatch):
+    real = Target.full_clean
 
-    real = services.create_task
+    def failing(self, *args, **kwargs):
+        if self.target_value == Decimal("99.96"):
+            raise ValidationError({"target_value": "模拟失败"})
+        return real(self, *args, **kwargs)
 
-    def failing(section, title, **kwargs):
-        if title == "推进课程改革":
-            raise ValidationError({"title": "模拟失败"})
-        return real(section, title, **kwargs)
-
-    monkeypatch.setattr(services, "create_task", failing)
-    with pytest.raises(ValidationError):
+    monkeypatch.setattr(Target, "full_clean", failing)
+    with pytest.raises(ValidationError, match="模拟失败"):
         importing.create_draft_plan(parse_text(TEXT), 2027)
     assert not Plan.objects.filter(year=2027).exists()
-    assert Task.objects.count() == 0
+    assert (Section.objects.count(), Task.objects.count(), Target.objects.count()) == (0, 0, 0)
+    assert not ChangeRecord.objects.exists()
 
 
 def test_it_refuses_a_document_without_tasks(db):

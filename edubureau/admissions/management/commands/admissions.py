@@ -82,6 +82,8 @@ class Command(BaseCommand):
 
     def allocate(self, applicants, *, schools, priorities, mechanism, out, **options):
         try:
-            self.stdout.write(self.style.SUCCESS(offline.allocate_files(schools, applicants, priorities, mechanism, out)))
+            self.stdout.write(
+                self.style.SUCCESS(offline.allocate_files(schools, applicants, priorities, mechanism, out))
+            )
         except allocation_csv.InputError as e:
             raise CommandError(f"输入文件有错误，未生成结果：\n{e}") from e
