@@ -15,7 +15,7 @@ OPERATOR_COMMANDS = [
     ("user", "用户管理：新增、改密码", "user add NAME --role ROLE [--org CODE] [--department NAME]; user passwd NAME"),
     ("health", "健康日报：导入日报、查看预警", "health load FILE.jsonl; health alerts [--date D] --json"),
     ("admissions", "招生：民办摇号、核验、录取分配", "admissions lottery|verify-lottery|allocate ..."),
-    ("workplan", "工作要点：导入文档、生成工作总结", "workplan import FILE [--json]; workplan summary --out FILE.docx"),
+    ("workplan", "工作要点：导入文档、生成工作总结/推进情况/台账", "workplan import FILE [--json] [--dry-run]; workplan summary|progress|points|ledger --out FILE"),
     ("equity", "优质均衡：差异系数、交流方案", "equity cv --input F.csv --stage primary|junior --json; equity optimise [--json]"),
     ("backup", "在线备份数据库", "consistent online backup: backup --out FILE"),
     ("restore", "从备份恢复数据库", "restore FILE"),

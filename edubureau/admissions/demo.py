@@ -20,9 +20,11 @@ import logging
 import math
 import random
 from collections import Counter
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 
+from edubureau.core.importing import allocate_ids, insert_rows
 from edubureau.demo import generators as gen
 from edubureau.org.models import Nature, School, Stage
 
@@ -32,10 +34,8 @@ from .models import (
     ApplicationChoice,
     ApplicationGuardian,
     ApplicationReview,
-    ApplicationStatus,
     Campaign,
     CampaignStage,
-    ChoiceKind,
     Draw,
     DrawEntry,
     EntryGrade,
@@ -51,7 +51,9 @@ YEAR = 2026
 FULL_APPLICANTS = 38253
 PRIVATE_SHARE = 0.14
 BATCH = 5000
+REGISTERED_AT = datetime.datetime(2026, 4, 25, 2, 0, tzinfo=datetime.UTC)
 VERIFIED_AT = datetime.datetime(2026, 5, 20, 2, 0, tzinfo=datetime.UTC)
+UNCOVERED = {"residence_street": "浦锦", "residence_road": "未划片路", "residence_community": "新建小区"}
 # Planned dates of the stages (the demo campaign has run them all; 结果公布 stays open).
 STAGE_DATES = {
     StageKind.REGISTRATION: (datetime.date(2026, 4, 20), datetime.date(2026, 5, 10)),
@@ -68,7 +70,21 @@ HOUSING = [
     ((False, "房产证", "祖辈", 100), 5), ((True, "房产证", "父母", 50), 6), ((False, "房产证", "父母", 50), 3),
     ((False, "网签", "父母", None), 4), ((False, "租赁", "", None), 14), ((True, "其他", "", None), 6),
 ]  # fmt: skip
-TOWNS = ["莘庄", "七宝", "古美", "江川", "虹桥", "梅陇", "浦江", "颛桥", "马桥", "吴泾", "华漕", "新虹", "浦锦"]
+TOWNS = [
+    "莘庄",
+    "七宝",
+    "古美",
+    "江川",
+    "虹桥",
+    "梅陇",
+    "浦江",
+    "颛桥",
+    "马桥",
+    "吴泾",
+    "华漕",
+    "新虹",
+    "浦锦",
+]
 
 
 def _helper(module: str):
@@ -118,12 +134,17 @@ class _Builder:
         home = rng.choices(range(len(self.public)), weights=weights, k=n)
         demand = Counter(home)
         plans = [
-            SchoolPlan(campaign=self.campaign, school=s, planned_classes=max(1, math.ceil(demand[k] * 1.03 / 45)))
+            SchoolPlan(
+                campaign=self.campaign, school=s, planned_classes=max(1, math.ceil(demand[k] * 1.03 / 45))
+            )
             for k, s in enumerate(self.public)
         ]
         # Private schools: few places, uneven popularity, so the popular ones are oversubscribed.
         popularity = [rng.choice([0.3, 0.8, 1.5, 3.0]) for _ in self.private]
-        plans += [SchoolPlan(campaign=self.campaign, school=s, planned_classes=rng.randint(2, 4)) for s in self.private]
+        plans += [
+            SchoolPlan(campaign=self.campaign, school=s, planned_classes=rng.randint(2, 4))
+            for s in self.private
+        ]
         SchoolPlan.objects.bulk_create(plans)
         self.addresses = self._addresses()
         self.apps = self._applications(home, popularity)
@@ -141,27 +162,30 @@ class _Builder:
         catchment.build_rules(self.campaign)
         return catchment.demo_addresses(self.campaign)
 
-    def _applications(self, home, popularity) -> list[Application]:
+    def _applications(self, home, popularity) -> list[int]:
         rng, campaign = self.rng, self.campaign
         tiers = list(PriorityTier.objects.filter(campaign=campaign))
-        by_rank = {t.rank: t for t in tiers}
+        tier_ids = {t.rank: t.pk for t in tiers}
         rules = [(t.rank, t.name, t.conditions) for t in tiers]
         on = cutoff(campaign)
         tier_cache: dict = {}
         prefix = f"{YEAR}{NUMBER_CODES[campaign.entry_grade]}"
         housing, housing_w = zip(*HOUSING, strict=True)
+        private_pick = (
+            rng.choices(range(len(self.private)), weights=popularity, k=self.n) if self.private else []
+        )
+        ids = allocate_ids(Application, self.n)
         apps, guardians, choices, reviews = [], [], [], []
-        private_pick = rng.choices(range(len(self.private)), weights=popularity, k=self.n) if self.private else []
-        for i in range(self.n):
+        for i, pk in enumerate(ids):
             male = rng.random() < 0.52
+            gender = "男" if male else "女"
             birth = gen.birth_date_between(rng, campaign.birth_from, campaign.birth_to)
             region, hukou_type = gen.hukou(rng, 0.28)
             same, proof, owner, share = rng.choices(housing, weights=housing_w)[0]
             migrant = hukou_type == "外省市"
             if migrant and proof == "房产证" and rng.random() < 0.6:
                 same, proof, owner, share = False, "租赁", "", None
-            address = self.addresses[home[i] % len(self.addresses)] if rng.random() > 0.02 else {
-                "residence_street": "浦锦", "residence_road": "未划片路", "residence_community": "新建小区"}  # fmt: skip
+            address = self.addresses[home[i] % len(self.addresses)] if rng.random() > 0.02 else UNCOVERED
             house_no = rng.randint(1, 200)
             since = datetime.date(rng.randint(2010, 2025), rng.randint(1, 12), 1) if proof != "其他" else None
             facts = priority.Facts(
@@ -172,45 +196,48 @@ class _Builder:
                 tier_cache[facts] = priority.classify(rules, facts, on)
             rank, why = tier_cache[facts]
             r = rng.random()
-            status = ApplicationStatus.PASSED if r < 0.96 else ApplicationStatus.RETURNED if r < 0.985 else ApplicationStatus.PENDING
+            status = "通过" if r < 0.96 else "退回补正" if r < 0.985 else "待验证"
             family = gen.surname(rng)
             town = address["residence_street"].removesuffix("镇").removesuffix("街道")
             town = town if town in gen.TOWN_ROADS else "莘庄"
             full_address = f"上海市闵行区{address['residence_street']}{address['residence_road']}{house_no}号"
-            app = Application(
-                campaign=campaign, number=f"{prefix}{i + 1:06d}", child_name=gen.person_name(rng, "男" if male else "女", 2020, family),
-                gender="男" if male else "女", birth_date=birth, id_number=self.ids.resident(region, birth, male),
-                hukou_type=hukou_type, hukou_address=full_address if same else gen.home_address(rng, town),
-                residence_street=address["residence_street"], residence_community=address.get("residence_community", ""),
-                residence_road=address["residence_road"], residence_house_no=house_no, residence_address=full_address,
-                person_household_same=same, residence_proof=proof, property_owner=owner, property_share=share,
-                property_since=since, is_migrant=migrant, residence_permit=migrant,
-                permit_points=rng.randint(60, 130) if migrant else None, points_met=facts.points_met, status=status,
-                tier=by_rank.get(rank), tier_explanation=why[:300],
-                return_reason="房产证明材料不清晰，请补交" if status == ApplicationStatus.RETURNED else "",
-                verified_at=VERIFIED_AT if status != ApplicationStatus.PENDING else None,
-            )  # fmt: skip
-            app.campaign = campaign
-            if status == ApplicationStatus.PASSED:
-                app.documents = required_documents(app)
-            apps.append(app)
-        Application.objects.bulk_create(apps, batch_size=BATCH)
-        for i, app in enumerate(apps):
-            guardians.append(ApplicationGuardian(
-                application=app, name=gen.person_name(rng, "男", 1990, app.child_name[0]), relation="父亲",
-                phone=gen.mobile(rng), residence_permit=app.is_migrant, insurance_months=12 if app.is_migrant else 0,
-            ))  # fmt: skip
+            papers = SimpleNamespace(campaign=campaign, residence_proof=proof, is_migrant=migrant)
+            documents = required_documents(papers) if status == "通过" else []
+            reason = "房产证明材料不清晰，请补交" if status == "退回补正" else ""
+            apps.append({
+                "id": pk, "campaign_id": campaign.pk, "number": f"{prefix}{i + 1:06d}",
+                "child_name": gen.person_name(rng, gender, 2020, family), "gender": gender, "birth_date": birth,
+                "id_type": "居民身份证", "id_number": self.ids.resident(region, birth, male), "hukou_type": hukou_type,
+                "hukou_address": full_address if same else gen.home_address(rng, town),
+                "residence_street": address["residence_street"], "residence_community": address.get("residence_community", ""),
+                "residence_road": address["residence_road"], "residence_house_no": house_no, "residence_address": full_address,
+                "person_household_same": same, "residence_proof": proof, "property_owner": owner, "property_share": share,
+                "property_since": since, "is_migrant": migrant, "residence_permit": migrant,
+                "permit_points": rng.randint(60, 130) if migrant else None, "points_met": facts.points_met,
+                "status": status, "documents": documents, "return_reason": reason,
+                "verified_at": VERIFIED_AT if status != "待验证" else None, "tier_id": tier_ids.get(rank),
+                "tier_explanation": why[:300], "created_at": REGISTERED_AT,
+            })  # fmt: skip
+            guardians.append({
+                "application_id": pk, "name": gen.person_name(rng, "男", 1990, family), "relation": "父亲",
+                "phone": gen.mobile(rng), "residence_permit": migrant, "insurance_months": 12 if migrant else 0,
+            })  # fmt: skip
             if self.private and rng.random() < PRIVATE_SHARE:
-                choices.append(ApplicationChoice(application=app, kind=ChoiceKind.PRIVATE, rank=1,
-                                                 school=self.private[private_pick[i]]))  # fmt: skip
-            if app.status != ApplicationStatus.PENDING:
-                reviews.append(ApplicationReview(application=app, status=app.status, reason=app.return_reason,
-                                                 documents=app.documents, user_name="基教科 李老师"))  # fmt: skip
-        ApplicationGuardian.objects.bulk_create(guardians, batch_size=BATCH)
-        ApplicationChoice.objects.bulk_create(choices, batch_size=BATCH)
-        ApplicationReview.objects.bulk_create(reviews, batch_size=BATCH)
-        self.n_choices = len(choices)
-        return apps
+                choices.append(
+                    {
+                        "application_id": pk,
+                        "kind": "民办",
+                        "rank": 1,
+                        "school_id": self.private[private_pick[i]].pk,
+                    }
+                )
+            if status != "待验证":
+                reviews.append({"application_id": pk, "status": status, "reason": reason, "documents": documents,
+                                "user_name": "基教科 李老师", "time": VERIFIED_AT})  # fmt: skip
+        for model, rows in ((Application, apps), (ApplicationGuardian, guardians), (ApplicationChoice, choices),
+                            (ApplicationReview, reviews)):  # fmt: skip
+            _insert(model, rows)
+        return ids
 
     # ---- the process: lotteries, tie-break numbers, allocation, results ----
 
@@ -219,7 +246,9 @@ class _Builder:
         start, end = STAGE_DATES[kind]
         opened = datetime.datetime.combine(start, datetime.time(1), tzinfo=datetime.UTC)
         closed = None if open_ else datetime.datetime.combine(end, datetime.time(10), tzinfo=datetime.UTC)
-        CampaignStage.objects.filter(campaign=self.campaign, kind=kind).update(opened_at=opened, closed_at=closed)
+        CampaignStage.objects.filter(campaign=self.campaign, kind=kind).update(
+            opened_at=opened, closed_at=closed
+        )
 
     def run_process(self, seed: int, progress) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -238,7 +267,9 @@ class _Builder:
         counts["民办摇号"] = n_draws
         progress("统一随机号")
         self._stage(StageKind.PUBLIC_ADMIT, open_=True)
-        tiebreak = draws.assign_lottery_numbers(self.campaign, f"{seed}-统一随机号-{self.rng.randint(100000, 999999)}")
+        tiebreak = draws.assign_lottery_numbers(
+            self.campaign, f"{seed}-统一随机号-{self.rng.randint(100000, 999999)}"
+        )
         counts["摇号结果"] = DrawEntry.objects.filter(draw__campaign=self.campaign).count()
         counts["统一随机号"] = len(tiebreak.order)
         allocation = _helper("edubureau.admissions.services.allocation")
@@ -258,6 +289,17 @@ class _Builder:
         return counts
 
 
+def _insert(model, rows: list[dict]) -> None:
+    """Set-based INSERT of plain dicts (model defaults for the columns they leave out)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [f for f in model._meta.concrete_fields if f.attname not in names and not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    names += list(defaults)
+    insert_rows(model, names, ([*r.values(), *defaults.values()] for r in rows))
+
+
 def wipe() -> None:
     """Children first, one DELETE each; the allocation part's tables before the applications."""
     catchment = _helper("edubureau.admissions.demo_catchment")
@@ -267,4 +309,3 @@ def wipe() -> None:
         for model in (DrawEntry, Draw, ApplicationReview, ApplicationChoice, ApplicationGuardian, Application,
                       SchoolPlan, PriorityTier, CampaignStage, Campaign):  # fmt: skip
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-

@@ -125,9 +125,8 @@ class ReportActionView(ScopedMixin, View):
     step = None  # "submit", "confirm" or "return"
 
     def post(self, request, pk):
-        action = CHANGE
-        refuse_unless_allowed(self, action)
-        report = get_object_or_404(self.get_queryset(action), pk=pk)
+        refuse_unless_allowed(self, CHANGE)
+        report = get_object_or_404(self.get_queryset(CHANGE), pk=pk)
         try:
             if self.step == "submit":
                 workflow.submit(request.user, report)
@@ -136,9 +135,7 @@ class ReportActionView(ScopedMixin, View):
                 workflow.confirm(request.user, report)
                 messages.success(request, _("已确认，数据将用于指标计算。"))
             else:
-                form = ReturnForm(request.POST)
-                reason = form.data.get("return_reason", "")
-                workflow.return_report(request.user, report, reason)
+                workflow.return_report(request.user, report, request.POST.get("return_reason", ""))
                 messages.success(request, _("已退回学校修改。"))
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))

@@ -1,21 +1,23 @@
-"""Demo data of the daily health report: term 1 (2025-09-01 … 2026-01-23) of 晨检 reports for every
-class of the district, with the illnesses behind them, the school-day rollups and the alerts.
+"""Demo data of the daily health report for term 1 (2025-09-01 … 2026-01-23): the school-day
+rollups of every school for the whole term, and the 晨检 reports of every class with the sick
+records behind them for the term's last six weeks (from DETAIL_FROM), plus the alerts.
 
 What it shows:
 - a winter influenza wave (influenza-like illness peaking around New Year) over a background of
   ordinary illness, visible in the trend by 学段 and in the symptom mix;
 - three injected clusters the rules must catch: 诺如 (vomiting/diarrhoea) in one class of the demo
-  primary school, spreading to its neighbours (班级呕吐腹泻聚集 + 诺如病毒感染聚集); 水痘 in the demo
-  junior school (水痘聚集); 流行性腮腺炎 in another primary school (腮腺炎聚集);
+  primary school in January, spreading to its neighbours (班级呕吐腹泻聚集 + 诺如病毒感染聚集);
+  水痘 in the demo junior school in December (水痘聚集); 流行性腮腺炎 in another primary school
+  (腮腺炎聚集);
 - two schools that often report late, one that misses scattered days and one that has not
   reported for the last two days (the chase list);
 - staff status for the last 20 school days.
 
 Everything is simulated in memory and written with COPY / executemany (pks assigned here, so the
 cases can point at their reports and the alerts at their evidence without reading anything back).
-Rule alerts come from the same rules module the submissions use (`rules.sweep`, the whole term at
-once), statistical alerts from the same EARS module on the same rollup series. Deterministic for
-a seed.
+Rule alerts come from the same rules module the submissions use (`rules.sweep` over the detailed
+weeks), statistical alerts from the same EARS function (`services.ears_today`) on the same rollup
+series, for the whole term. Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -72,6 +74,10 @@ BASE_INCIDENCE = 0.0030  # new illnesses per pupil and school day outside the wa
 FLU_INCIDENCE = 0.0032  # extra influenza-like illness at the peak
 PERSONAL_RATE = 0.004
 STAFF_DAYS = 20
+# Class reports and sick records are written from this day on (the last six weeks of the term);
+# before it, the school-day rollups alone carry the term (trends, completeness, statistical
+# alerts). Writing all ~418,000 class-days took longer than the demo's time budget.
+DETAIL_FROM = datetime.date(2025, 12, 15)
 
 # Background illness: (weight, symptom sets, possible diagnoses when seen by a doctor)
 BACKGROUND = [
@@ -122,9 +128,12 @@ def build(seed: int, scale: str, progress) -> dict[str, int]:
 
 
 def wipe() -> None:
-    for model in [AlertEvent, Alert.evidence.through, Alert, SickCase, ClassReportVersion, ClassReport,
-                  StaffSickCase, StaffHealthReport, SchoolDayRollup]:  # fmt: skip
-        model.objects.all().delete()
+    """One DELETE per table, children first (the ORM's delete would load every row to cascade)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in [AlertEvent, Alert.evidence.through, Alert, SickCase, ClassReportVersion, ClassReport,
+                      StaffSickCase, StaffHealthReport, SchoolDayRollup]:  # fmt: skip
+            cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
 
 
 class _Builder:
@@ -216,16 +225,16 @@ class _Builder:
 
         noro = class_of(self.primary, 2)
         gi = B["呕吐"] | B["腹泻"]
-        add(noro, datetime.date(2025, 11, 12), 4, gi | B["腹痛"], "", 2)
-        add(noro, datetime.date(2025, 11, 13), 3, gi, "诺如病毒感染", 2, offset=4)
-        add(class_of(self.primary, 3), datetime.date(2025, 11, 13), 2, B["呕吐"], "", 2)
-        add(class_of(self.primary, 1), datetime.date(2025, 11, 14), 3, gi, "诺如病毒感染", 2)
+        add(noro, datetime.date(2026, 1, 12), 4, gi | B["腹痛"], "", 2)
+        add(noro, datetime.date(2026, 1, 13), 3, gi, "诺如病毒感染", 2, offset=4)
+        add(class_of(self.primary, 3), datetime.date(2026, 1, 13), 2, B["呕吐"], "", 2)
+        add(class_of(self.primary, 1), datetime.date(2026, 1, 14), 3, gi, "诺如病毒感染", 2)
         for n, date in enumerate(
-            [datetime.date(2025, 10, 20), datetime.date(2025, 10, 22), datetime.date(2025, 10, 24)]
+            [datetime.date(2025, 12, 15), datetime.date(2025, 12, 17), datetime.date(2025, 12, 19)]
         ):
             add(class_of(self.junior, n * 2), date, 2, B["发热"] | B["皮疹"], "水痘", 7, offset=10 + 2 * n)
         for n, date in enumerate(
-            [datetime.date(2025, 9, 22), datetime.date(2025, 9, 24), datetime.date(2025, 9, 26)]
+            [datetime.date(2026, 1, 5), datetime.date(2026, 1, 7), datetime.date(2026, 1, 9)]
         ):
             add(
                 class_of(self.mumps_school, n),
@@ -269,6 +278,7 @@ class _Builder:
             if t >= n_days - 2:
                 missing.add(self.silent_school)
             midnight = datetime.datetime.combine(day, datetime.time(0), TZ)
+            detailed = day >= DETAIL_FROM
             for i, (class_id, school_id) in enumerate(self.classes):
                 current = active.get(class_id)
                 if current:
@@ -286,7 +296,8 @@ class _Builder:
                 late = late_draw[i] < (0.6 if school_id in late_schools else 0.015)
                 at = midnight + minutes[(571 + minute_draw[i] // 2) if late else (440 + minute_draw[i])]
                 present = expected - sick - away
-                reports.append((report_id, school_id, class_id, day, "晨检", expected, present, sick, away,
+                if detailed:
+                    reports.append((report_id, school_id, class_id, day, "晨检", expected, present, sick, away,
                                 sick + away == 0, True, 1, "demo", at, late, "demo"))  # fmt: skip
                 roll = rollups.get((school_id, day))
                 if roll is None:
@@ -302,14 +313,15 @@ class _Builder:
                 if current:
                     symptom_counts, diagnosis_counts = roll["symptom_counts"], roll["diagnosis_counts"]
                     for ill in current:
-                        cases.append((case_id, report_id, school_id, class_id, ill, day))
+                        if detailed:
+                            cases.append((case_id, report_id, school_id, class_id, ill, day))
+                            case_id += 1
                         for name in ill.names:
                             symptom_counts[name] = symptom_counts.get(name, 0) + 1
                         if ill.diagnosis:
                             diagnosis_counts[ill.diagnosis] = diagnosis_counts.get(ill.diagnosis, 0) + 1
-                        case_id += 1
                     roll["cases"] += sick
-                report_id += 1
+                report_id += detailed
         self._write_reports(reports, cases, last)
         self._staff(rollups)
         self._write_rollups(rollups)

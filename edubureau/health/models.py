@@ -109,9 +109,17 @@ class ClassReport(models.Model):
     SickCase, one row per student absent for illness. Resubmitting replaces it in place (the
     earlier payload goes to ClassReportVersion)."""
 
-    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on the keys: (school, date) and the unique (class, date, session)
+    # serve those lookups, and every index costs each of the ~8,000 inserts of a school day.
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     school_class = models.ForeignKey(
-        SchoolClass, verbose_name=_("班级"), on_delete=models.PROTECT, related_name="health_reports"
+        SchoolClass,
+        verbose_name=_("班级"),
+        on_delete=models.PROTECT,
+        related_name="health_reports",
+        db_index=False,
     )
     date = models.DateField(_("日期"))
     session = models.CharField(_("检查"), max_length=2, choices=Session.choices, default=Session.MORNING)
@@ -206,15 +214,18 @@ class SickCase(models.Model):
     the follow-up (return, 复课证明) is written on all rows of that illness at once.
     """
 
+    # (report, student), (school, date) and (student, onset) below cover these keys' lookups.
     report = models.ForeignKey(
-        ClassReport, verbose_name=_("日报"), on_delete=models.CASCADE, related_name="cases"
+        ClassReport, verbose_name=_("日报"), on_delete=models.CASCADE, related_name="cases", db_index=False
     )
-    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     school_class = models.ForeignKey(
         SchoolClass, verbose_name=_("班级"), on_delete=models.PROTECT, related_name="+"
     )
     student = models.ForeignKey(
-        Student, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="sick_cases"
+        Student, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="sick_cases", db_index=False
     )
     date = models.DateField(_("缺课日期"))
     symptoms = models.PositiveIntegerField(_("症状"), default=0, help_text=_("症状表的位掩码"))

@@ -538,11 +538,17 @@ def _join_page_breaks(lines: list[str]) -> tuple[list[str], int]:
             pages.update(run)
     out: list[str] = []
     joined = 0
+    last_item: dict[str, int] = {}  # separator → number of the last line-start item kept
     for i, line in enumerate(lines):
         m = LINE_MARKER.match(line)
         previous = out[-1] if out else ""
-        artefact = m and (i in pages or ends_mid_sentence(previous))
-        if not artefact:
+        if m and i not in pages:
+            n, separator = int(m.group(1)), m.group(2)
+            # A number that continues the items before it is an item even after an unfinished line.
+            if not ends_mid_sentence(previous) or n == last_item.get(separator, 0) + 1:
+                last_item[separator] = n
+                m = None
+        if not m:
             out.append(line)
             continue
         joined += 1

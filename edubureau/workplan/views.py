@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from edubureau.core.scope import ADD, CHANGE, DELETE, VIEW, scope_of
+from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
 from edubureau.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -105,10 +106,6 @@ class PlanListView(ObjectListView):
         return context
 
 
-def plan_writer(user) -> bool:
-    return may_write_plans(user)
-
-
 class PlanDetailView(ObjectDetailView):
     model = Plan
     template_name = "workplan/plan_detail.html"
@@ -143,32 +140,33 @@ class PlanDetailView(ObjectDetailView):
         counts = {}
         for t in tasks:
             counts[t.status] = counts.get(t.status, 0) + 1
-        writer = plan_writer(user)
+        writer = may_write_plans(user)
         return {
             "tree": tree,
             "status_counts": sorted(counts.items()),
             "task_count": len(tasks),
             "may_write_plan": writer,
-            "may_add_task": scope_of(user).allows("workplan", ADD) and not scope_of(user).school_ids,
-            "documents": documents_for(plan),
+            "may_add_task": scope_of(user).allows("workplan", ADD),
+            "documents": documents_for(user, plan),
         }
 
 
-def documents_for(plan):
-    """(label, url) of the generated documents (helper module summary.py), where it exists."""
-    links = []
-    for label, name in (
-        (_("工作要点 .docx"), "workplan:plan_points_docx"),
-        (_("任务台账 .xlsx"), "workplan:plan_ledger_xlsx"),
-        (_("工作总结 .docx"), "workplan:plan_summary_docx"),
-        (_("推进情况 .docx"), "workplan:plan_progress_docx"),
-        (_("总结预览"), "workplan:plan_summary_preview"),
-    ):
-        try:
-            links.append((label, reverse(name, args=[plan.pk])))
-        except Exception:  # noqa: BLE001 — a document page not wired yet simply has no button
-            continue
-    return links
+DOCUMENTS = (
+    (gettext_lazy("工作要点 .docx"), "workplan:plan_points_docx"),
+    (gettext_lazy("任务台账 .xlsx"), "workplan:plan_ledger_xlsx"),
+    (gettext_lazy("工作总结 .docx"), "workplan:plan_summary_docx"),
+    (gettext_lazy("推进情况 .docx"), "workplan:plan_progress_docx"),
+    (gettext_lazy("总结预览"), "workplan:plan_summary_preview"),
+)
+
+
+def documents_for(user, plan):
+    """(label, url) of the generated documents (summary.py): they name every task of the plan, so
+    only district-wide users who may export the plan get them."""
+    scope = scope_of(user)
+    if not (scope.all_units and scope.allows("workplan", EXPORT)):
+        return []
+    return [(label, reverse(name, args=[plan.pk])) for label, name in DOCUMENTS]
 
 
 class PlanEditView(ServiceEditView):
@@ -176,7 +174,7 @@ class PlanEditView(ServiceEditView):
     form_class = PlanForm
 
     def get_object(self, pk):
-        if not plan_writer(self.request.user):
+        if not may_write_plans(self.request.user):
             raise PermissionDenied(_("只有系统管理员可以编辑工作要点。"))
         return super().get_object(pk)
 
@@ -194,7 +192,7 @@ class SectionEditView(ServiceEditView):
     form_class = SectionForm
 
     def get_object(self, pk):
-        if not plan_writer(self.request.user):
+        if not may_write_plans(self.request.user):
             raise PermissionDenied(_("只有系统管理员可以编辑工作要点。"))
         if pk is None:
             plan = get_object_or_404(

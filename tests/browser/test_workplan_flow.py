@@ -18,7 +18,7 @@ def test_a_delay_reported_in_the_browser_reaches_the_summary(page, log_in, demo)
     page.fill("textarea[name=description]", "完成全区中小学食堂改造。")
     page.select_option("select[name=lead_department]", label="基建科")
     with page.expect_navigation():
-        page.locator("form button[type=submit]").click()
+        page.locator("#main form.card button[type=submit]").click()
     task = Task.objects.get(title="推进学校食堂明厨亮灶改造")
     assert page.url.endswith(task.get_absolute_url())
     assert task.lead_department.name == "基建科" and task.status == "未启动"
@@ -32,7 +32,7 @@ def test_a_delay_reported_in_the_browser_reaches_the_summary(page, log_in, demo)
     page.check("input[name=delay_reasons][value=资金压力]")
     page.fill("textarea[name=delay_text]", "食堂改造专项资金尚未下达")
     with page.expect_navigation():
-        page.locator("form button[type=submit]").click()
+        page.locator("#main form.card button[type=submit]").click()
     report = ProgressReport.objects.get(task=task)
     assert report.delay_reasons == ["资金压力"] and report.period_start == month
     assert page.locator("#task-status").inner_text() == "延缓"

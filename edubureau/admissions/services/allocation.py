@@ -148,15 +148,16 @@ def run_allocation(campaign: Campaign, mechanism: str = Mechanism.DA, user=None)
         if s != UNASSIGNED:
             left[s] -= 1
     waiting = [i for i, s in enumerate(first) if s == UNASSIGNED]
-    origin = {i: _origin(rest[i], area, prefs, where) for i in waiting}
-    open_now = [k for k, n in enumerate(left) if n > 0]
-    second_choices = [
-        [index[s] for s in nearest(origin[i], [public[k] for k in open_now], where)[:ASSIGN_CHOICES]]
-        for i in waiting
-    ]
-    tiers = [
-        {j: (rest[i].tier.rank if rest[i].tier else NO_TIER) for j, i in enumerate(waiting)} for _ in public
-    ]
+    open_now = [public[k] for k, n in enumerate(left) if n > 0]
+    by_origin: dict = {}  # many applicants share an origin (their catchment school): sort once per origin
+    second_choices = []
+    for i in waiting:
+        origin = _origin(rest[i], area, prefs, where)
+        if origin not in by_origin:
+            by_origin[origin] = [index[s] for s in nearest(origin, open_now, where)[:ASSIGN_CHOICES]]
+        second_choices.append(by_origin[origin])
+    same_everywhere = {j: (rest[i].tier.rank if rest[i].tier else NO_TIER) for j, i in enumerate(waiting)}
+    tiers = [same_everywhere] * len(public)  # 统筹: every school ranks by tier, then lottery number
     second = (
         deferred_acceptance(second_choices, [lottery[i] for i in waiting], left, tiers) if waiting else []
     )

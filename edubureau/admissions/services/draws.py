@@ -9,10 +9,11 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from edubureau.core import changelog
+from edubureau.core.importing import insert_rows
 from edubureau.org.models import Nature, School
 
 from .. import lottery
@@ -138,24 +139,16 @@ def perform_draw(draw: Draw, seed: str, user=None, witnesses: str = "") -> Draw:
         draw.witnesses = witnesses.strip()
         draw.status = DrawStatus.DRAWN
         changelog.update(draw, before)
-        ids = dict(
-            Application.objects.filter(campaign=draw.campaign, number__in=result.order).values_list(
-                "number", "pk"
-            )
+        # Set-based: the tie-breaking draw covers every verified application of the campaign.
+        ids = dict(Application.objects.filter(campaign=draw.campaign).values_list("number", "pk").iterator(5000))
+        entries = (
+            (draw.pk, ids[number], rank, rank <= draw.places) for rank, number in enumerate(result.order, start=1)
         )
-        DrawEntry.objects.bulk_create(
-            [
-                DrawEntry(draw=draw, application_id=ids[number], rank=rank, admitted=rank <= draw.places)
-                for rank, number in enumerate(result.order, start=1)
-            ],
-            batch_size=2000,
-        )
+        insert_rows(DrawEntry, ["draw_id", "application_id", "rank", "admitted"], entries, convert=False)
         if draw.school_id is None:
-            apps = [
-                Application(pk=ids[number], lottery_number=rank)
-                for rank, number in enumerate(result.order, 1)
-            ]
-            Application.objects.bulk_update(apps, ["lottery_number"], batch_size=2000)
+            # One UPDATE from the entries just written (a CASE per row would be quadratic).
+            rank = DrawEntry.objects.filter(draw=draw, application=OuterRef("pk")).order_by().values("rank")[:1]
+            Application.objects.filter(draw_entries__draw=draw).update(lottery_number=Subquery(rank))
     return draw
 
 

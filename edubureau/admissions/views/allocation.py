@@ -110,6 +110,11 @@ class AllocationRunDetailView(ObjectDetailView):
         return {
             "schools": schools, "stats": obj.stats, "is_bureau": scope_of(user).all_units and self.module_allows(CHANGE),
             "by_reason": list(obj.stats.get("by_reason", {}).items()),
+            "reason_chart": {
+                "tooltip": {"trigger": "item"},
+                "series": [{"type": "pie", "radius": ["40%", "70%"],
+                            "data": [{"name": k, "value": v} for k, v in obj.stats.get("by_reason", {}).items() if v]}],
+            },  # fmt: skip
             "first_choice_pct": round(100 * obj.stats["first_choice_rate"], 1) if obj.stats.get("first_choice_rate") is not None else None,
         }  # fmt: skip
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from edubureau.core.testing import read_xlsx
 from edubureau.health.models import Alert, AlertEvent
@@ -118,3 +119,17 @@ def test_an_alert_is_updated_not_duplicated_as_cases_are_added(
     )
     assert Alert.objects.count() == 1
     assert Alert.objects.get().cases == 5
+
+
+def test_it_shows_a_statistical_alert_with_its_ears_statistics(login, health_officer, health_class_a):
+    alert = Alert.objects.create(
+        kind=Alert.Kind.STATISTICAL, rule_code="EARS", level=Alert.Level.SCHOOL, school=health_class_a.school,
+        first_date=SCHOOL_DAY, last_date=SCHOOL_DAY, cases=9, created_at=timezone.now(), updated_at=timezone.now(),
+        detail={"rate": 0.045, "sick": 9, "expected": 200, "methods": ["C1", "C3"], "c1": 4.2, "c2": 2.9, "c3": 2.5},
+    )  # fmt: skip
+    response = login(health_officer).get(alert.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "4.2 / 2.9 / 2.5 (C1、C3)" in page
+    rows = read_xlsx(login(health_officer).get(reverse("health:alert_export")))
+    assert rows[1][2] == "EARS 统计预警"

@@ -1,9 +1,11 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from edubureau.core.api import ScopedModelViewSet, scoped_schema
+from edubureau.core.scope import CHANGE
 
 from .. import services
 from ..filtersets import PlanFilterSet, ProgressReportFilterSet, ProjectFilterSet, TaskFilterSet
@@ -48,10 +50,8 @@ class ProgressReportViewSet(ScopedModelViewSet):
 
     def create(self, request, *args, **kwargs):
         # the task must be one the user may change (not only see)
-        task = Task.objects.for_user(request.user, "change").filter(pk=request.data.get("task")).first()
+        task = Task.objects.for_user(request.user, CHANGE).filter(pk=request.data.get("task")).first()
         if task is None and request.data.get("task"):
-            from rest_framework.exceptions import NotFound
-
             raise NotFound("任务不存在或不在您的管理范围内。")
         return super().create(request, *args, **kwargs)
 
@@ -76,6 +76,6 @@ class ProjectViewSet(ScopedModelViewSet):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             serializers.call(services.advance_project, project, **data.validated_data)
-            self.recheck_scope(project, "change")
+            self.recheck_scope(project, CHANGE)
         project.refresh_from_db()
         return Response(self.get_serializer(project).data)

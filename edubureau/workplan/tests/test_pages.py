@@ -269,3 +269,27 @@ def test_the_administrator_writes_the_plan_and_its_sections(login, admin_user, p
     )
     assert "部分序号不能重复" in titles(response)
     assert login(planner).get(reverse("workplan:plan_edit", args=[plan.pk])).status_code == 403
+
+
+def test_the_plan_tree_and_lists_take_a_fixed_number_of_queries(login, admin_user, tasks, jijiao, school_b):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from edubureau.workplan import services
+
+    client = login(admin_user)
+    urls = [tasks[0].plan.get_absolute_url(), reverse("workplan:task_list"), reverse("workplan:task_export")]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    section = tasks[0].section
+    for n in range(8):
+        services.create_task(section, f"追加任务{n}", lead_department=jijiao, cooperating_schools=[school_b])
+    assert counts() == before

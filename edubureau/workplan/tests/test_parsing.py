@@ -310,3 +310,38 @@ def test_it_reads_any_bytes_or_refuses_them_with_a_parse_error(data):
         assert str(e)
     else:
         assert doc.sections
+
+
+def test_it_writes_out_chinese_word_numbering_of_a_docx():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>'
+        "</w:abstractNum>"
+    ))  # fmt: skip
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    document.add_paragraph("2025年工作要点")
+    for level, text in [
+        (0, "固本强基"),
+        (1, "加快推进教育现代化。内容"),
+        (1, "深化改革。内容"),
+        (0, "质量攻坚"),
+        (1, "课程改革。"),
+    ]:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+        ))  # fmt: skip
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = parse_bytes(buffer.getvalue(), "要点.docx")
+    assert [(s.number, s.title) for s in doc.sections] == [("一", "固本强基"), ("二", "质量攻坚")]
+    assert [titles(s) for s in doc.sections] == [
+        [("1", "加快推进教育现代化"), ("2", "深化改革")],
+        [("1", "课程改革")],
+    ]
