@@ -44,10 +44,10 @@ def main(argv=None):
     if len(argv) < 2 or argv[1] in ("-h", "--help"):
         print_help()
         return 0
-    if argv[1:3] == ["admissions", "allocate"]:  # pure and offline: skips Django's start-up (issue 4's 3 s)
-        from edubureau.admissions.offline import main as allocate
+    if argv[1:2] == ["admissions"] and argv[2:3] in (["allocate"], ["lottery"], ["verify-lottery"]):
+        from edubureau.admissions.offline import main as offline  # pure: no Django start-up (issue 4: ≤ 3 s)
 
-        return allocate(argv[3:])
+        return offline(argv[2:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["edubureau", *argv[1:]])

@@ -24,7 +24,9 @@ from .models import (
 
 
 def _campaign_filter():
-    return django_filters.NumberFilter(field_name="campaign_id", label=_("招生工作"), widget=forms.HiddenInput)
+    return django_filters.NumberFilter(
+        field_name="campaign_id", label=_("招生工作"), widget=forms.HiddenInput
+    )
 
 
 class CampaignFilterSet(SearchFilterSet):
@@ -64,11 +66,23 @@ class ApplicationFilterSet(SearchFilterSet):
     is_migrant = yes_no_filter(_("随迁子女"))
     school = django_filters.CharFilter(method="filter_school", label=_("志愿学校（学校标识码）"))
     private_school = django_filters.CharFilter(method="filter_private", label=_("民办志愿（学校标识码）"))
-    admitted_school = django_filters.CharFilter(field_name="admitted_school__code", label=_("录取学校（学校标识码）"))
+    admitted_school = django_filters.CharFilter(
+        field_name="admitted_school__code", label=_("录取学校（学校标识码）")
+    )
 
     class Meta:
         model = Application
-        fields = ["q", "campaign", "year", "number", "status", "tier", "hukou_type", "residence_proof", "is_migrant"]
+        fields = [
+            "q",
+            "campaign",
+            "year",
+            "number",
+            "status",
+            "tier",
+            "hukou_type",
+            "residence_proof",
+            "is_migrant",
+        ]
 
     def filter_school(self, queryset, name, value):
         chosen = ApplicationChoice.objects.filter(application=OuterRef("pk"), school__code=value.strip())

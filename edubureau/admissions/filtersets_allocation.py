@@ -17,6 +17,7 @@ from .models import (
     Mechanism,
     Placement,
     PlacementReason,
+    SchoolLocation,
 )
 
 
@@ -88,3 +89,12 @@ class AppealFilterSet(SearchFilterSet):
     class Meta:
         model = Appeal
         fields = ["q", "status", "kind", "number", "campaign"]
+
+
+class SchoolLocationFilterSet(SearchFilterSet):
+    search_fields = ("school__name", "school__code")
+    school = django_filters.CharFilter(field_name="school__code", label=_("学校标识码"))
+
+    class Meta:
+        model = SchoolLocation
+        fields = ["q", "school"]

@@ -1,6 +1,8 @@
 """Forms of admissions pages. They collect input; the rules (ID numbers, entry window, duplicates,
 choice limits, stage gating) are checked once, in the services, and their errors land on the fields."""
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +52,9 @@ class CampaignForm(forms.ModelForm):
             del self.fields["documents_text"]
 
     def clean_documents_text(self):
-        return [line.strip() for line in self.cleaned_data.get("documents_text", "").splitlines() if line.strip()]
+        return [
+            line.strip() for line in self.cleaned_data.get("documents_text", "").splitlines() if line.strip()
+        ]
 
 
 class StageForm(forms.ModelForm):
@@ -114,7 +118,9 @@ class ApplicationForm(forms.ModelForm):
             self.fields[f"g{n}_residence_permit"] = forms.BooleanField(
                 label=_("监护人%(n)s持居住证") % {"n": n}, required=False, initial=g and g.residence_permit
             )
-        chosen = {(c.kind, c.rank): c.school_id for c in self.instance.choices.all()} if self.instance.pk else {}
+        chosen = (
+            {(c.kind, c.rank): c.school_id for c in self.instance.choices.all()} if self.instance.pk else {}
+        )
         for kind, limit, nature in (
             (ChoiceKind.PRIVATE, campaign.max_private_choices, Nature.PRIVATE),
             (ChoiceKind.PUBLIC, campaign.max_public_choices, Nature.PUBLIC),
@@ -160,7 +166,9 @@ class VerifyForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("结论"), choices=[("pass", _("通过")), ("return", _("退回补正"))], widget=forms.RadioSelect
     )
-    documents = forms.MultipleChoiceField(label=_("已核材料"), required=False, widget=forms.CheckboxSelectMultiple)
+    documents = forms.MultipleChoiceField(
+        label=_("已核材料"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     reason = forms.CharField(label=_("说明（退回时必填）"), required=False, max_length=200)
 
     def __init__(self, *args, application: Application, **kwargs):
@@ -172,6 +180,42 @@ class VerifyForm(forms.Form):
 
 class SeedForm(forms.Form):
     seed = forms.CharField(
-        label=_("公开种子"), max_length=200, help_text=_("现场公布、任何一方事先无法控制的文字，如公证员掷骰的结果“3-5-2-6-1-4”")
+        label=_("公开种子"),
+        max_length=200,
+        help_text=_("现场公布、任何一方事先无法控制的文字，如公证员掷骰的结果“3-5-2-6-1-4”"),
     )
     witnesses = forms.CharField(label=_("监督人员"), max_length=200, required=False)
+
+
+class TiersForm(forms.Form):
+    """The ordered priority tiers as text, one per line: 顺位 | 类别名称 | 条件 (JSON)."""
+
+    tiers = forms.CharField(
+        label=_("入学顺位"), widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
+        help_text=_("每行一类：顺位 | 类别名称 | 条件（JSON，如 {\"person_household\": \"一致\", \"proof\": [\"房产证\"]}）；条件为空 {} 表示其他所有人"),
+    )  # fmt: skip
+
+    @staticmethod
+    def as_text(tiers) -> str:
+        return "\n".join(
+            f"{t.rank} | {t.name} | {json.dumps(t.conditions, ensure_ascii=False)}" for t in tiers
+        )
+
+    def clean_tiers(self):
+        parsed = []
+        for n, line in enumerate(self.cleaned_data["tiers"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|", 2)]
+            if len(parts) != 3 or not parts[0].isdigit() or not parts[1]:
+                raise ValidationError(f"第 {n} 行应为“顺位 | 类别名称 | 条件”，如“1 | 人户一致 | {{}}”。")
+            try:
+                conditions = json.loads(parts[2] or "{}")
+            except ValueError as e:
+                raise ValidationError(f"第 {n} 行的条件不是有效的 JSON：{e}") from e
+            if not isinstance(conditions, dict):
+                raise ValidationError(f'第 {n} 行的条件应为 JSON 对象，如 {{"proof": ["房产证"]}}。')
+            parsed.append((int(parts[0]), parts[1], conditions))
+        if not parsed:
+            raise ValidationError("请至少填写一类顺位。")
+        return parsed

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edubureau.org.models import Nature, School
 
-from .models import Appeal, AppealStatus, Campaign, CatchmentGroup, CatchmentRule, Mechanism
+from .models import Appeal, AppealStatus, Campaign, CatchmentGroup, CatchmentRule, Mechanism, SchoolLocation
 
 
 def _schools():
@@ -123,3 +123,10 @@ class AnswerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [c for c in AppealStatus.choices if c[0] != AppealStatus.OPEN]
         self.fields["reply"].required = True
+
+
+class SchoolLocationForm(forms.ModelForm):
+    class Meta:
+        model = SchoolLocation
+        fields = ["school", "longitude", "latitude"]
+        help_texts = {"longitude": _("WGS-84，如 121.385"), "latitude": _("WGS-84，如 31.111")}

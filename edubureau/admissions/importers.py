@@ -124,7 +124,9 @@ class ApplicationImporter(Importer):
         campaigns = self.resolve_campaigns(table)
         check_ids(table, required=True)
         table.check_unique(
-            list(zip(table["campaign_id"], table["id_type"], table["id_number"], strict=True)), "id_number", "证件号码"
+            list(zip(table["campaign_id"], table["id_type"], table["id_number"], strict=True)),
+            "id_number",
+            "证件号码",
         )
         self.check_window(table, campaigns)
         self.resolve_choices(table, campaigns)
@@ -155,12 +157,21 @@ class ApplicationImporter(Importer):
         for i, (cid, born) in enumerate(zip(table["campaign_id"], table["birth_date"], strict=True)):
             c = campaigns.get(cid)
             if c and born and c.birth_from and c.birth_to and not c.birth_from <= born <= c.birth_to:
-                table.error(i, "birth_date", f"不在入学年龄范围内（{c.birth_from:%Y-%m-%d} 至 {c.birth_to:%Y-%m-%d} 出生）")
+                table.error(
+                    i,
+                    "birth_date",
+                    f"不在入学年龄范围内（{c.birth_from:%Y-%m-%d} 至 {c.birth_to:%Y-%m-%d} 出生）",
+                )
 
     def resolve_choices(self, table: Rows, campaigns: dict) -> None:
         codes = {c for f in CHOICES for row in table[f] if row for c in row}
-        schools = {code: (pk, nature) for pk, code, nature in lookup(School.objects, ["pk", "code", "nature"], code=codes)}
-        planned = set(SchoolPlan.objects.filter(campaign__in=campaigns).values_list("campaign_id", "school_id"))
+        schools = {
+            code: (pk, nature)
+            for pk, code, nature in lookup(School.objects, ["pk", "code", "nature"], code=codes)
+        }
+        planned = set(
+            SchoolPlan.objects.filter(campaign__in=campaigns).values_list("campaign_id", "school_id")
+        )
         for field, kind, nature in (("choice__private", ChoiceKind.PRIVATE, Nature.PRIVATE),
                                     ("choice__public", ChoiceKind.PUBLIC, Nature.PUBLIC)):  # fmt: skip
             out = [()] * table.n
@@ -168,7 +179,11 @@ class ApplicationImporter(Importer):
                 campaign = campaigns.get(cid)
                 if not row or campaign is None:
                     continue
-                limit = campaign.max_private_choices if kind == ChoiceKind.PRIVATE else campaign.max_public_choices
+                limit = (
+                    campaign.max_private_choices
+                    if kind == ChoiceKind.PRIVATE
+                    else campaign.max_public_choices
+                )
                 label = ChoiceKind(kind).label
                 if len(row) > limit:
                     table.error(i, field, f"本次招生不填报{label}" if limit == 0 else f"最多填报 {limit} 所")
@@ -196,7 +211,9 @@ class ApplicationImporter(Importer):
                 table.error(i, "choice__public", "同一学校不能既是民办志愿又是公办志愿")
 
     def assign_tiers(self, table: Rows, campaigns: dict) -> None:
-        tiers = {cid: [(t.rank, t.name, t.conditions, t.pk) for t in c.tiers.all()] for cid, c in campaigns.items()}
+        tiers = {
+            cid: [(t.rank, t.name, t.conditions, t.pk) for t in c.tiers.all()] for cid, c in campaigns.items()
+        }
         ids, texts = [None] * table.n, [""] * table.n
         for i, cid in enumerate(table["campaign_id"]):
             if cid is None or not table.ok(i):
@@ -218,13 +235,17 @@ class ApplicationImporter(Importer):
     def match(self, table: Rows, campaigns: dict) -> None:
         """Existing applications (one query); numbers for the new rows, continuing each campaign's series."""
         columns = ["pk", "campaign_id", "number", *CHILD, "tier_id", "tier_explanation"]
-        rows = lookup(Application.objects.filter(campaign__in=campaigns), columns, id_number=table["id_number"])
+        rows = lookup(
+            Application.objects.filter(campaign__in=campaigns), columns, id_number=table["id_number"]
+        )
         existing = {(r[1], r[columns.index("id_type")], r[columns.index("id_number")]): r for r in rows}
         next_no = {}
         for cid, c in campaigns.items():
             prefix = f"{c.year}{NUMBER_CODES[c.entry_grade]}"
-            last = Application.objects.filter(campaign=c, number__startswith=prefix).aggregate(m=Max("number"))["m"]
-            next_no[cid] = [prefix, int(last[len(prefix):]) + 1 if last else 1]
+            last = Application.objects.filter(campaign=c, number__startswith=prefix).aggregate(
+                m=Max("number")
+            )["m"]
+            next_no[cid] = [prefix, int(last[len(prefix) :]) + 1 if last else 1]
         numbers = table["number"] = [""] * table.n
         for i in range(table.n):
             if not table.ok(i):
@@ -242,7 +263,11 @@ class ApplicationImporter(Importer):
             differs = [f for f in CHILD if _norm(current[f]) != _norm(table[f][i])]
             if differs:
                 labels = "、".join(str(self.columns_by_field[f].header) for f in differs[:3])
-                table.error(i, "id_number", f"该儿童已报名（编号 {current['number']}），{labels}与已有报名不同；请在申请页面修改")
+                table.error(
+                    i,
+                    "id_number",
+                    f"该儿童已报名（编号 {current['number']}），{labels}与已有报名不同；请在申请页面修改",
+                )
                 continue
             self.keys[i] = current["pk"]
             self.existing[current["pk"]] = (current["pk"], tuple(table[f][i] for f in self.fields))
@@ -261,9 +286,14 @@ class ApplicationImporter(Importer):
         for pk, (_, row) in zip(new_ids, plan.new, strict=True):
             guardians.append(ApplicationGuardian(application_id=pk, name=row[at["guardian__name"]],
                                                  relation=row[at["guardian__relation"]], phone=row[at["guardian__phone"]] or ""))  # fmt: skip
-            for field, kind in (("choice__private", ChoiceKind.PRIVATE), ("choice__public", ChoiceKind.PUBLIC)):
+            for field, kind in (
+                ("choice__private", ChoiceKind.PRIVATE),
+                ("choice__public", ChoiceKind.PUBLIC),
+            ):
                 for rank, school_id in enumerate(row[at[field]], start=1):
-                    choices.append(ApplicationChoice(application_id=pk, kind=kind, rank=rank, school_id=school_id))
+                    choices.append(
+                        ApplicationChoice(application_id=pk, kind=kind, rank=rank, school_id=school_id)
+                    )
         created = ApplicationGuardian.objects.bulk_create(guardians, batch_size=2000)
         ApplicationChoice.objects.bulk_create(choices, batch_size=2000)
         if created and created[0].pk:
@@ -299,7 +329,9 @@ def _norm(value):
     if value is None or value == "":
         return None
     try:
-        return float(value) if not isinstance(value, bool | str) and not hasattr(value, "isoformat") else value
+        return (
+            float(value) if not isinstance(value, bool | str) and not hasattr(value, "isoformat") else value
+        )
     except (TypeError, ValueError):
         return value
 

@@ -63,3 +63,10 @@ APPEAL_COLUMNS = (
     Column("created_at", _("登记时间"), sort="created_at"),
     Column("handled_at", _("处理时间"), sort="handled_at"),
 )
+
+SCHOOL_LOCATION_COLUMNS = (
+    Column("school.code", _("学校标识码"), sort="school__code"),
+    Column("school.name", _("学校"), sort="school__name", link=True),
+    Column("longitude", _("经度"), sort="longitude"),
+    Column("latitude", _("纬度"), sort="latitude"),
+)

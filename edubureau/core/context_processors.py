@@ -32,7 +32,7 @@ NAVIGATION = [
          (_("招生计划"), "admissions:plan_list", "admissions"), (_("民办摇号"), "admissions:draw_list", "admissions"),
          (_("摇号公示"), "admissions:public_draw_list", None),
          (_("对口规则"), "admissions:catchment_rule_list", "admissions"), (_("划片片区"), "admissions:catchment_group_list", "admissions"),
-         (_("对口查询"), "admissions:catchment_lookup", "admissions"), (_("对口规则检查"), "admissions:catchment_check", "admissions"),
+         (_("对口查询"), "admissions:catchment_lookup", "admissions"), (_("对口规则检查"), "admissions:catchment_check", "admissions"), (_("学校位置"), "admissions:school_location_list", "admissions"),
          (_("录取分配"), "admissions:allocation", "admissions"), (_("录取名单"), "admissions:placement_list", "admissions"),
          (_("申诉投诉"), "admissions:appeal_list", "admissions")],
     ),

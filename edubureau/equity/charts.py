@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.utils.translation import gettext as _
+
 from edubureau.people.models import grade_label
 
 from .indicators import INDICATORS
@@ -17,16 +19,16 @@ def class_size_history(summaries) -> dict:
         "legend": {"top": 0},
         "grid": {"left": 40, "right": 16, "top": 36, "bottom": 28},
         "xAxis": {"type": "category", "data": years},
-        "yAxis": {"type": "value", "name": "班"},
+        "yAxis": {"type": "value", "name": _("班")},
         "series": [
             {
-                "name": "超过标准（未达大班额）",
+                "name": _("超过标准（未达大班额）"),
                 "type": "bar",
                 "stack": "n",
                 "data": [s.over - s.large - s.huge for s in summaries],
             },
-            {"name": "大班额 56–65", "type": "bar", "stack": "n", "data": [s.large for s in summaries]},
-            {"name": "超大班额 ≥66", "type": "bar", "stack": "n", "data": [s.huge for s in summaries]},
+            {"name": _("大班额 56–65"), "type": "bar", "stack": "n", "data": [s.large for s in summaries]},
+            {"name": _("超大班额 ≥66"), "type": "bar", "stack": "n", "data": [s.huge for s in summaries]},
         ],
     }
 
@@ -36,16 +38,16 @@ def class_size_by_grade(rows) -> dict:
     grades = sorted({r.grade for r in rows})
     counts = Counter((r.grade, r.band) for r in rows)
     series = [
-        ("超过标准（未达大班额）", "over"),
-        ("大班额 56–65", "large"),
-        ("超大班额 ≥66", "huge"),
+        (_("超过标准（未达大班额）"), "over"),
+        (_("大班额 56–65"), "large"),
+        (_("超大班额 ≥66"), "huge"),
     ]
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
         "grid": {"left": 40, "right": 16, "top": 36, "bottom": 28},
         "xAxis": {"type": "category", "data": [grade_label(g) for g in grades]},
-        "yAxis": {"type": "value", "name": "班"},
+        "yAxis": {"type": "value", "name": _("班")},
         "series": [
             {"name": name, "type": "bar", "stack": "n", "data": [counts[(g, band)] for g in grades]}
             for name, band in series
@@ -96,7 +98,7 @@ def cv_bars(rows, threshold: float, title: str) -> dict:
                      "itemStyle": {"color": "#d63939" if r["passed"] is False else "#2fb344"}}
                     for r in rows
                 ],
-                "markLine": {"symbol": "none", "data": [{"yAxis": threshold, "name": "阈值"}],
+                "markLine": {"symbol": "none", "data": [{"yAxis": threshold, "name": _("阈值")}],
                              "lineStyle": {"color": "#f59f00", "type": "dashed"}},
             }
         ],
@@ -105,11 +107,11 @@ def cv_bars(rows, threshold: float, title: str) -> dict:
 
 def cv_history(history, stage: str, threshold: float) -> dict:
     """The seven CVs of one 学段 over the school years (oldest first), the threshold dashed."""
-    years = [str(year) for year, _ in history]
+    years = [str(year) for year, _cvs in history]
     series = []
     for k in INDICATORS:
         data = []
-        for _, cvs in history:
+        for _year, cvs in history:
             c = cvs[stage].indicators[k] if stage in cvs else None
             data.append(None if c is None or c.cv is None else round(c.cv, 4))
         series.append({"name": k.upper(), "type": "line", "data": data, "connectNulls": False})

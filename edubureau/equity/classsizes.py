@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from edubureau.people.models import Enrollment, SchoolClass, SchoolYear, Student, StudentStatus, grade_label
 
@@ -29,7 +30,7 @@ def band_of(size: int, standard: int) -> str:
     return ""
 
 
-BAND_LABELS = {"huge": "超大班额", "large": "大班额", "over": "超过标准班额", "": "正常"}
+BAND_LABELS = {"huge": _("超大班额"), "large": _("大班额"), "over": _("超过标准班额"), "": _("正常")}
 
 
 def standard_for(grade: int, sizes: dict) -> int:

@@ -51,8 +51,17 @@ class ClassPickForm(forms.Form):
     school_class = forms.ModelChoiceField(
         queryset=None, label=_("班级"), widget=forms.Select(attrs={"data-autosubmit": True})
     )
-    date = forms.DateField(label=_("日期"), widget=DateInput())
-    session = forms.ChoiceField(label=_("检查"), choices=Session.choices, initial=Session.MORNING)
+    date = forms.DateField(label=_("日期"), widget=DateInput(), required=False)
+    session = forms.ChoiceField(
+        label=_("检查"), choices=Session.choices, initial=Session.MORNING, required=False
+    )
+
+    def clean(self):
+        # Links from the school and class pages name the class only: today's 晨检 then.
+        data = super().clean()
+        data["date"] = data.get("date") or timezone.localdate()
+        data["session"] = data.get("session") or Session.MORNING
+        return data
 
     def __init__(self, *args, classes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,8 @@ only "health" still sees every school's name and classes here.
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
 from edubureau.core.scope import VIEW, scope_of
 from edubureau.org.models import School, SchoolStatus
@@ -58,6 +59,17 @@ def term_range(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     if term is None:
         return day - datetime.timedelta(days=100), day
     return term.start_date, min(day, term.end_date)
+
+
+def latest_data_day(schools) -> datetime.date:
+    """Today, or the last day with reports when nothing has been reported today (e.g. in the holidays)."""
+    today = timezone.localdate()
+    if SchoolDayRollup.objects.filter(school__in=schools, date=today).exists():
+        return today
+    last = SchoolDayRollup.objects.filter(school__in=schools, date__lt=today).aggregate(Max("date"))[
+        "date__max"
+    ]
+    return last or today
 
 
 def recent_school_days(day: datetime.date, n: int) -> list[datetime.date]:

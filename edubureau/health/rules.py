@@ -74,6 +74,17 @@ class Cluster:
         return min(c.date for c in self.cases)
 
 
+def matching_rules(rule_list: list[Rule], cases: list[Case]) -> dict[tuple, set[str]]:
+    """(symptoms, diagnosis) -> the codes of the rules a case with them matches: a few hundred
+    distinct pairs stand for thousands of cases."""
+    matching: dict[tuple, set[str]] = {}
+    for case in cases:
+        key = (case.symptoms, case.diagnosis)
+        if key not in matching:
+            matching[key] = {r.code for r in rule_list if r.matches(case)}
+    return matching
+
+
 def longest_window(rules: list[Rule]) -> int:
     return max((r.window_days for r in rules), default=1)
 
@@ -86,16 +97,22 @@ def _fires(rule: Rule, cases: list[Case], day: datetime.date) -> bool:
     return False
 
 
-def clusters(rules: list[Rule], cases: list[Case], day: datetime.date, class_ids=None) -> list[Cluster]:
+def clusters(
+    rules: list[Rule], cases: list[Case], day: datetime.date, class_ids=None, matching=None
+) -> list[Cluster]:
     """The clusters the rules find among one school's `cases` for the window ending on `day`.
 
     class_ids: evaluate class rules only for these classes (the ones whose report just arrived);
-    None for all classes of the cases.
+    None for all classes of the cases. matching: `matching_rules(rules, cases)` computed once for many
+    schools' cases (a district day), else computed here.
     """
     found = []
+    matching = matching if matching is not None else matching_rules(rules, cases)
     for rule in rules:
         start = day - datetime.timedelta(days=rule.window_days - 1)
-        in_window = [c for c in cases if start <= c.date <= day and rule.matches(c)]
+        in_window = [
+            c for c in cases if start <= c.date <= day and rule.code in matching[(c.symptoms, c.diagnosis)]
+        ]
         if not in_window:
             continue
         if rule.level == "school":
@@ -132,11 +149,7 @@ class Episode:
 def sweep(rule_list: list[Rule], cases: list[Case]) -> list[Episode]:
     """Every episode the rules find in one school's cases over a whole period, evaluated on each
     day that has a matching case (as submissions would evaluate them, one day at a time)."""
-    matching: dict[tuple, set[str]] = {}  # (symptoms, diagnosis) -> codes of the rules it matches
-    for case in cases:
-        key = (case.symptoms, case.diagnosis)
-        if key not in matching:
-            matching[key] = {r.code for r in rule_list if r.matches(case)}
+    matching = matching_rules(rule_list, cases)
     episodes = []
     for rule in rule_list:
         keyed: dict[int | None, list[Case]] = {}

@@ -5,7 +5,7 @@ from .tables import CASE_EXPORT_COLUMNS
 
 app_name = "health"
 urlpatterns = [
-    path("", views.DayView.as_view(), name="day"),
+    path("day/", views.DayView.as_view(), name="day"),
     path("day/export/", views.DayView.as_view(export=True), name="day_export"),
     path("report/", views.ClassReportView.as_view(), name="report_new"),
     path("reports/", views.ReportListView.as_view(), name="report_list"),

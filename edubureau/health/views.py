@@ -97,7 +97,7 @@ class ClassReportView(LoginRequiredMixin, View):
 
     def pick_form(self, data):
         classes = queries.current_classes(self.request.user, ADD)
-        initial = {"date": timezone.localdate(), "session": Session.MORNING}
+        initial = {"date": DayForm(self.request.GET).day(), "session": Session.MORNING}
         return ClassPickForm(data, classes=classes, initial=initial)
 
     def get(self, request):
@@ -475,9 +475,14 @@ class AlertDetailView(ObjectDetailView):
         return reverse("health:alert_list")
 
     def extra_context(self, obj, unmasked, form=None):
-        cases = obj.evidence.select_related("student", "school_class").order_by(
-            "date", "school_class", "student"
+        rows = obj.evidence.select_related("student", "school_class").order_by(
+            "school_class", "student", "-date"
         )
+        # One row per pupil (their latest day: it carries the latest diagnosis), as `cases` counts pupils.
+        latest = {}
+        for row in rows:
+            latest.setdefault(row.student_id, row)
+        cases = sorted(latest.values(), key=lambda c: (c.date, c.school_class_id, c.student_id))
         may_change = self.module_allows(CHANGE)
         return {
             "cases": masked_cases(cases, unmasked),
@@ -659,7 +664,7 @@ class TrendsView(LoginRequiredMixin, View):
     def get(self, request):
         allow(request.user, EXPORT if self.export else VIEW)
         form = RangeForm(request.GET or None)
-        start, end = queries.term_range(timezone.localdate())
+        start, end = queries.term_range(queries.latest_data_day(queries.health_schools(request.user)))
         if form.is_bound and form.is_valid():
             start = form.cleaned_data["start"] or start
             end = form.cleaned_data["end"] or end

@@ -254,6 +254,10 @@ class Task(models.Model):
         if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:
             raise ValidationError({"section": "所选部分不属于该工作要点。"})
         if self.parent_id:
+            if self.parent_id == self.pk or (self.pk and self.children.exists()):
+                raise ValidationError(
+                    {"parent": f"“{self.title}”本身有子任务或就是所选任务，不能再作为子任务。"}
+                )
             if self.parent.parent_id:
                 raise ValidationError({"parent": f"“{self.parent}”本身是子任务，子任务下不能再分子任务。"})
             if self.parent.plan_id != self.plan_id:

@@ -534,7 +534,7 @@ def _join_page_breaks(lines: list[str]) -> tuple[list[str], int]:
                 run.append(i)
                 expected += 1
         continuing = sum(1 for i in run if i > 0 and ends_mid_sentence(lines[i - 1]))
-        if len(run) >= 3 and continuing * 2 >= len([i for i in run if i > 0]):
+        if len(run) >= 3 and continuing * 4 >= 3 * len([i for i in run if i > 0]):  # 3 in 4 continue
             pages.update(run)
     out: list[str] = []
     joined = 0
@@ -544,8 +544,10 @@ def _join_page_breaks(lines: list[str]) -> tuple[list[str], int]:
         previous = out[-1] if out else ""
         if m and i not in pages:
             n, separator = int(m.group(1)), m.group(2)
-            # A number that continues the items before it is an item even after an unfinished line.
-            if not ends_mid_sentence(previous) or n == last_item.get(separator, 0) + 1:
+            # A number that continues the items before it is an item after an unpunctuated paragraph
+            # end ("…内容" / "2.下一项"), but not after a clause cut off mid-way by a page break.
+            continues = n == last_item.get(separator, 0) + 1 and not _cut_off(previous)
+            if not ends_mid_sentence(previous) or continues:
                 last_item[separator] = n
                 m = None
         if not m:
@@ -558,6 +560,12 @@ def _join_page_breaks(lines: list[str]) -> tuple[list[str], int]:
         else:
             out.append(rest)
     return out, joined
+
+
+def _cut_off(line: str) -> bool:
+    """The line stops inside a clause: after a comma, or 20+ characters after its last full stop."""
+    tail = re.split(r"[。！？；!?;]", line)[-1]
+    return line[-1:] in "，,、" or len(tail) >= 20
 
 
 def _split_title(lines: list[str]) -> tuple[str, list[str]]:

@@ -16,7 +16,13 @@ from edubureau.accounts.models import User
 from edubureau.accounts.roles import Role
 from edubureau.admissions.models import Application, ApplicationStatus, Draw, DrawStatus, EntryGrade
 from edubureau.admissions.services import campaigns
-from edubureau.admissions.services.applications import ChoiceInput, Registration, register, required_documents, verify
+from edubureau.admissions.services.applications import (
+    ChoiceInput,
+    Registration,
+    register,
+    required_documents,
+    verify,
+)
 from edubureau.core.idcodes import make_resident_id
 from edubureau.org.models import District, Nature, School, Stage
 
@@ -27,10 +33,18 @@ SEED = "20260603-4-1-6-2-5-3"
 @pytest.fixture
 def world(transactional_db):
     district = District.objects.create(code="310112", name="闵行区")
-    public = School.objects.create(district=district, code="2131000101", name="闵行区莘城小学", stage=Stage.PRIMARY)
-    other = School.objects.create(district=district, code="2131000102", name="闵行区七宝小学", stage=Stage.PRIMARY)
+    public = School.objects.create(
+        district=district, code="2131000101", name="闵行区莘城小学", stage=Stage.PRIMARY
+    )
+    other = School.objects.create(
+        district=district, code="2131000102", name="闵行区七宝小学", stage=Stage.PRIMARY
+    )
     private = School.objects.create(
-        district=district, code="2131000109", name="闵行区民办星河小学", stage=Stage.PRIMARY, nature=Nature.PRIVATE
+        district=district,
+        code="2131000109",
+        name="闵行区民办星河小学",
+        stage=Stage.PRIMARY,
+        nature=Nature.PRIVATE,
     )
     admin = User(username="zhaosheng", display_name="基教科 招生", role=Role.ADMIN)
     admin.apply_role_defaults()
@@ -59,7 +73,9 @@ def other_families(world, n):
             person_household_same=True, residence_proof="房产证", property_owner="父母", property_share=100,
         )  # fmt: skip
         choices = [ChoiceInput("民办", world["private"]), ChoiceInput("公办", world["other"])]
-        app = register(world["campaign"], Registration(child, [{"name": f"家长{k}", "relation": "母亲"}], choices))
+        app = register(
+            world["campaign"], Registration(child, [{"name": f"家长{k}", "relation": "母亲"}], choices)
+        )
         verify(app, user=world["admin"], passed=True, documents=required_documents(app))
 
 
@@ -131,7 +147,9 @@ def test_registration_to_admitted_list(page, log_in, world, tmp_path):
     assert page.locator("#draw-status").inner_text() == "已摇号"
 
     # Anyone, logged out, downloads the published files and checks the draw offline.
-    public = page.context.browser.new_context(base_url=page.url.split("/admissions")[0], accept_downloads=True)
+    public = page.context.browser.new_context(
+        base_url=page.url.split("/admissions")[0], accept_downloads=True
+    )
     visitor = public.new_page()
     visitor.goto(f"/admissions/public/lotteries/{draw.pk}/")
     assert "林小川" not in visitor.content() and draw.record_hash in visitor.content()
@@ -160,7 +178,9 @@ def test_registration_to_admitted_list(page, log_in, world, tmp_path):
     page.fill("#seed-form input[name=seed]", "dice:6,6,1")
     with page.expect_navigation():
         page.locator("#seed-form button[type=submit]").click()
-    assert not Application.objects.filter(status=ApplicationStatus.PASSED, lottery_number__isnull=True).exists()
+    assert not Application.objects.filter(
+        status=ApplicationStatus.PASSED, lottery_number__isnull=True
+    ).exists()
     page.goto(f"/admissions/allocation/?campaign={campaign.pk}")
     with page.expect_navigation():
         page.locator("#run-form button[type=submit]").click()
@@ -168,10 +188,15 @@ def test_registration_to_admitted_list(page, log_in, world, tmp_path):
 
     # The private school's admitted list, exported.
     with page.expect_download() as download:
-        page.locator(f"a[href*='school={private.code}'][href*='placement'], a[href*='placements/export'][href*='{private.code}']").first.click()
+        page.locator(
+            f"a[href*='school={private.code}'][href*='placement'], a[href*='placements/export'][href*='{private.code}']"
+        ).first.click()
     book = CalamineWorkbook.from_filelike(io.BytesIO(Path(download.value.path()).read_bytes()))
     rows = book.get_sheet_by_index(0).to_python()
     admitted = {str(cell) for row in rows[1:] for cell in row}
     assert len(rows) - 1 == 3, rows
-    assert set(draw.order[:3]) <= admitted or {a.child_name for a in Application.objects.filter(number__in=draw.order[:3])} <= admitted
+    assert (
+        set(draw.order[:3]) <= admitted
+        or {a.child_name for a in Application.objects.filter(number__in=draw.order[:3])} <= admitted
+    )
     assert not page.console_errors

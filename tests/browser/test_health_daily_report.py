@@ -133,7 +133,7 @@ def test_a_class_report_its_correction_the_school_summary_and_the_alert(page, lo
 
     # The bureau: completeness of the day, then the class alert, verified and closed.
     log_in("tiweiyi", PASSWORD)
-    page.goto(f"/health/?date={day.isoformat()}")
+    page.goto(f"/health/day/?date={day.isoformat()}")
     assert page.inner_text("#figure-expected") == "2"
     assert page.inner_text("#figure-reported") == "1"
     assert page.inner_text("#figure-missing") == "1"

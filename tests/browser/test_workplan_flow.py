@@ -12,7 +12,9 @@ def test_a_delay_reported_in_the_browser_reaches_the_summary(page, log_in, demo)
     plan = Plan.objects.get(year=timezone.localdate().year)
     log_in("jijian", demo.password)  # 基建科: modules workplan and projects
     page.goto(plan.get_absolute_url())
-    page.locator(f"#section-{plan.sections.first().pk} a[href*='/tasks/add/']").click()  # the section's 新增任务
+    page.locator(
+        f"#section-{plan.sections.first().pk} a[href*='/tasks/add/']"
+    ).click()  # the section's 新增任务
     page.wait_for_url("**/tasks/add/**")
     page.fill("input[name=title]", "推进学校食堂明厨亮灶改造")
     page.fill("textarea[name=description]", "完成全区中小学食堂改造。")

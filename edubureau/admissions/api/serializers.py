@@ -20,7 +20,16 @@ class StageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CampaignStage
-        fields = ["kind", "order", "planned_start", "planned_end", "status", "is_open", "opened_at", "closed_at"]
+        fields = [
+            "kind",
+            "order",
+            "planned_start",
+            "planned_end",
+            "status",
+            "is_open",
+            "opened_at",
+            "closed_at",
+        ]
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -124,7 +133,9 @@ class ApplicationSerializer(MaskedFieldsMixin, serializers.ModelSerializer):
             choices=self._choices(validated_data),
         )
         try:
-            return applications.register(validated_data["campaign"], registration, user=self.context["request"].user)
+            return applications.register(
+                validated_data["campaign"], registration, user=self.context["request"].user
+            )
         except DjangoValidationError as e:
             raise serializers.ValidationError(django_errors(e)) from e
 
@@ -162,5 +173,3 @@ class DrawSerializer(serializers.ModelSerializer):
 class DrawDetailSerializer(DrawSerializer):
     class Meta(DrawSerializer.Meta):
         fields = [*DrawSerializer.Meta.fields, "applicants", "order"]
-
-

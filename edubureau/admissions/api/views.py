@@ -34,7 +34,9 @@ class ApplicationViewSet(ScopedModelViewSet):
     修改用 PUT/PATCH；已通过验证的申请修改时须提供 `reason`（记入审计日志）。证件号码、地址默认脱敏。
     """
 
-    queryset = Application.objects.select_related("campaign", "tier").prefetch_related("guardians", "choices__school")
+    queryset = Application.objects.select_related("campaign", "tier").prefetch_related(
+        "guardians", "choices__school"
+    )
     serializer_class = serializers.ApplicationSerializer
     filterset_class = ApplicationFilterSet
     ordering_fields = ["number", "birth_date", "status"]
@@ -43,7 +45,9 @@ class ApplicationViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-@extend_schema(description="民办摇号（只读）：名单哈希、公开种子、顺序、记录哈希。详情含申请编号名单和摇号顺序。")
+@extend_schema(
+    description="民办摇号（只读）：名单哈希、公开种子、顺序、记录哈希。详情含申请编号名单和摇号顺序。"
+)
 class DrawViewSet(ScopedReadOnlyModelViewSet):
     """民办摇号（只读，不含个人信息）。"""
 

@@ -10,7 +10,10 @@ SQLITE = [
     f"""CREATE TRIGGER admissions_drawentry_frozen BEFORE UPDATE ON admissions_drawentry
     BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;""",
 ]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS admissions_draw_frozen;", "DROP TRIGGER IF EXISTS admissions_drawentry_frozen;"]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS admissions_draw_frozen;",
+    "DROP TRIGGER IF EXISTS admissions_drawentry_frozen;",
+]
 
 POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION admissions_refuse_frozen() RETURNS trigger AS $$
@@ -48,6 +51,7 @@ class Migration(migrations.Migration):
     # refuse it. Updates are refused outright.
     operations = [
         migrations.RunPython(
-            run({"sqlite": SQLITE, "postgresql": POSTGRES}), run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP})
+            run({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
         )
     ]

@@ -168,3 +168,6 @@ class SchoolLocation(models.Model):
 
     def __str__(self):
         return f"{self.school}（{self.longitude}, {self.latitude}）"
+
+    def get_absolute_url(self):
+        return reverse("admissions:school_location_edit", args=[self.pk])

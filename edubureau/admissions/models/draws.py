@@ -36,7 +36,12 @@ class Draw(models.Model):
     )
     # No school: the campaign's single tie-breaking draw (统一随机号) that orders applicants within a tier.
     school = models.ForeignKey(
-        School, verbose_name=_("学校"), null=True, blank=True, on_delete=models.PROTECT, related_name="admission_draws"
+        School,
+        verbose_name=_("学校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="admission_draws",
     )
     places = models.PositiveIntegerField(_("招生名额"))
     applicants = models.JSONField(_("申请编号名单"), default=list)

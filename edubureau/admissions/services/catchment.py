@@ -29,13 +29,26 @@ def to_rule(rule: CatchmentRule) -> Rule:
 
 def address_of(application: Application) -> Address:
     """The structured residence of an application; the free-text address fills what is missing."""
-    given = Address.of(
+    return address_from(
         application.residence_street, application.residence_community, application.residence_road,
-        application.residence_house_no,
+        application.residence_house_no, application.residence_address,
     )  # fmt: skip
+
+
+RESIDENCE_FIELDS = (
+    "residence_street",
+    "residence_community",
+    "residence_road",
+    "residence_house_no",
+    "residence_address",
+)
+
+
+def address_from(street: str, community: str, road: str, number: int | None, text: str) -> Address:
+    given = Address.of(street, community, road, number)
     if given.road and given.number is not None:
         return given
-    parsed = Address.parse(application.residence_address)
+    parsed = Address.parse(text)
     return Address(
         given.street or parsed.street, given.community or parsed.community, given.road or parsed.road,
         given.number if given.number is not None else parsed.number,
@@ -65,13 +78,15 @@ def targets(campaign: Campaign) -> dict[int, Target]:
     }
 
 
-def match_applications(campaign: Campaign, applications=None) -> list[tuple[Application, Match]]:
+def match_applications(campaign: Campaign, applications=None) -> list[tuple[str, Match]]:
+    """(报名编号, match) of the campaign's applications (those given), read as values."""
     rules = matcher(campaign)
     if applications is None:
         applications = Application.objects.filter(campaign=campaign).exclude(
             status=ApplicationStatus.RETURNED
         )
-    return [(a, rules.match(address_of(a))) for a in applications]
+    rows = applications.order_by("number").values_list("number", *RESIDENCE_FIELDS)
+    return [(number, rules.match(address_from(*residence))) for number, *residence in rows.iterator(2000)]
 
 
 @dataclass
@@ -94,9 +109,9 @@ def check_addresses(campaign: Campaign, lines: list[str] | None = None, applicat
                 if found.status != "匹配":
                     problems.append(CheckRow(f"第 {n} 行", line.strip(), found.status, found.explain()))
         return problems
-    for application, found in match_applications(campaign, applications):
+    for number, found in match_applications(campaign, applications):
         if found.status != "匹配":
-            problems.append(CheckRow(application.number, str(found.address), found.status, found.explain()))
+            problems.append(CheckRow(number, str(found.address), found.status, found.explain()))
     return problems
 
 
@@ -105,20 +120,6 @@ def lookup(campaign: Campaign, address: Address) -> tuple[Match, list]:
     rules = matcher(campaign)
     found = rules.match(address)
     return found, rules.near_misses(address) if found.status != "匹配" else []
-
-
-def assign_catchment_schools(campaign: Campaign) -> int:
-    """Application.catchment_school = the 对口 school of its address (None for 划片 or no match)."""
-    found = targets(campaign)
-    changed = []
-    for application, match in match_applications(campaign, Application.objects.filter(campaign=campaign)):
-        target = found.get(match.rule.id) if match.rule else None
-        school_id = target.school_ids[0] if target and not target.is_group and target.school_ids else None
-        if application.catchment_school_id != school_id:
-            application.catchment_school_id = school_id
-            changed.append(application)
-    Application.objects.bulk_update(changed, ["catchment_school"], batch_size=2000)
-    return len(changed)
 
 
 @transaction.atomic

@@ -140,14 +140,19 @@ def perform_draw(draw: Draw, seed: str, user=None, witnesses: str = "") -> Draw:
         draw.status = DrawStatus.DRAWN
         changelog.update(draw, before)
         # Set-based: the tie-breaking draw covers every verified application of the campaign.
-        ids = dict(Application.objects.filter(campaign=draw.campaign).values_list("number", "pk").iterator(5000))
+        ids = dict(
+            Application.objects.filter(campaign=draw.campaign).values_list("number", "pk").iterator(5000)
+        )
         entries = (
-            (draw.pk, ids[number], rank, rank <= draw.places) for rank, number in enumerate(result.order, start=1)
+            (draw.pk, ids[number], rank, rank <= draw.places)
+            for rank, number in enumerate(result.order, start=1)
         )
         insert_rows(DrawEntry, ["draw_id", "application_id", "rank", "admitted"], entries, convert=False)
         if draw.school_id is None:
             # One UPDATE from the entries just written (a CASE per row would be quadratic).
-            rank = DrawEntry.objects.filter(draw=draw, application=OuterRef("pk")).order_by().values("rank")[:1]
+            rank = (
+                DrawEntry.objects.filter(draw=draw, application=OuterRef("pk")).order_by().values("rank")[:1]
+            )
             Application.objects.filter(draw_entries__draw=draw).update(lottery_number=Subquery(rank))
     return draw
 

@@ -30,7 +30,9 @@ def registration(*, birth=BIRTH, male=True, private=(), public=(), **child) -> R
         property_owner="父母", property_share=100, property_since=datetime.date(2018, 1, 1),
     )  # fmt: skip
     fields.update(child)
-    choices = [ChoiceInput(ChoiceKind.PRIVATE, s) for s in private] + [ChoiceInput(ChoiceKind.PUBLIC, s) for s in public]
+    choices = [ChoiceInput(ChoiceKind.PRIVATE, s) for s in private] + [
+        ChoiceInput(ChoiceKind.PUBLIC, s) for s in public
+    ]
     guardians = [{"name": f"家长{n}", "relation": "父亲", "phone": "13812345678"}]
     return Registration(child=fields, guardians=guardians, choices=choices)
 

@@ -13,6 +13,7 @@ from edubureau.admissions.models import (
     CatchmentRule,
     Placement,
     PlacementReason,
+    SchoolLocation,
 )
 from edubureau.org.models import School
 
@@ -40,5 +41,11 @@ def seed_allocation(data, actors):
             explanation=f"{head}对口录取说明",
         )  # fmt: skip
         side[Appeal] = Appeal.objects.create(application=application, content=f"{head}申诉内容")
+    data.a[SchoolLocation] = SchoolLocation.objects.create(
+        school=school_a, longitude="121.385", latitude="31.111"
+    )
+    data.b[SchoolLocation] = SchoolLocation.objects.create(
+        school=school_b, longitude="121.400", latitude="31.120"
+    )
     data.secrets_a |= {"甲校对口录取说明", "甲校申诉内容"}
     data.secrets_b |= {"乙校对口录取说明", "乙校申诉内容"}

@@ -174,3 +174,20 @@ def test_the_console_script_runs_it_without_django_and_exits_non_zero_on_bad_fil
     assert main([*argv[:4], bad["SCHOOLS.csv"], *argv[5:]]) == 1
     assert "SCHOOLS.csv 第 2 行：capacity（学位数）不能为负数" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_console_script_draws_and_verifies_a_lottery_without_django(tmp_path, capsys):
+    from edubureau.cli import main
+
+    listing, order = tmp_path / "LIST.csv", tmp_path / "ORDER.csv"
+    listing.write_text("applicant_id\n2026XX0001\n2026XX0002\n2026XX0003\n", encoding="utf-8")
+    base = ["edubureau", "admissions"]
+    assert (
+        main([*base, "lottery", "--applicants", str(listing), "--seed", "dice:6,6,1", "--out", str(order)])
+        == 0
+    )
+    assert order.read_text(encoding="utf-8").splitlines()[1] == "1,2026XX0003"
+    assert "7be4509f42f7dffaa0a4a4cf684c1fd58a838b1fef0ce16b7234f19dc3e8a9b7" in capsys.readouterr().out
+    verify = [*base, "verify-lottery", "--applicants", str(listing), "--order", str(order)]
+    assert main([*verify, "--seed", "dice:6,6,1"]) == 0 and "一致" in capsys.readouterr().out
+    assert main([*verify, "--seed", "dice:6,6,2"]) == 1 and "不一致：第 1 位" in capsys.readouterr().err

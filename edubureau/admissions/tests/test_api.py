@@ -31,10 +31,16 @@ def payload(campaign, **over):
 
 
 def test_it_registers_through_the_api(api, open_campaign, school_p):
-    response = api.post("/api/admissions/applications/", payload(open_campaign, private_choices=[school_p.code]), format="json")
+    response = api.post(
+        "/api/admissions/applications/",
+        payload(open_campaign, private_choices=[school_p.code]),
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["number"] == "2026P000001" and body["tier"] == 1 and body["private_choices"] == [school_p.code]
+    assert (
+        body["number"] == "2026P000001" and body["tier"] == 1 and body["private_choices"] == [school_p.code]
+    )
     assert body["id_number"].count("*") > 0  # masked
 
 
@@ -53,9 +59,15 @@ def test_bad_input_is_400_with_chinese_messages_and_nothing_saved(api, open_camp
         format="json",
     )  # fmt: skip
     assert response.status_code == 400 and "入学年龄范围" in str(response.json())
-    response = api.post("/api/admissions/applications/", payload(open_campaign, private_choices=["9999999999"]), format="json")
+    response = api.post(
+        "/api/admissions/applications/", payload(open_campaign, private_choices=["9999999999"]), format="json"
+    )
     assert response.status_code == 400 and "学校标识码不存在" in str(response.json())
-    response = api.post("/api/admissions/applications/", payload(open_campaign, private_choices=[school_a.code]), format="json")
+    response = api.post(
+        "/api/admissions/applications/",
+        payload(open_campaign, private_choices=[school_a.code]),
+        format="json",
+    )
     assert response.status_code == 400 and "是公办学校" in str(response.json())
     assert not Application.objects.exists()
 
@@ -76,14 +88,18 @@ def test_put_updates_and_a_verified_application_needs_a_reason(api, application,
     assert response.status_code == 200
 
 
-def test_schools_cannot_register_and_see_only_their_applications(open_campaign, school_a, school_b_admin, school_a_admin):
+def test_schools_cannot_register_and_see_only_their_applications(
+    open_campaign, school_a, school_b_admin, school_a_admin
+):
     open_campaign.max_public_choices = 1
     open_campaign.save()
     app = register(open_campaign, registration(public=[school_a]))
     client = APIClient()
     client.force_authenticate(school_b_admin)
     assert client.get(f"/api/admissions/applications/{app.pk}/").status_code == 404
-    assert client.post("/api/admissions/applications/", payload(open_campaign), format="json").status_code == 403
+    assert (
+        client.post("/api/admissions/applications/", payload(open_campaign), format="json").status_code == 403
+    )
     client.force_authenticate(school_a_admin)
     assert client.get(f"/api/admissions/applications/{app.pk}/").status_code == 200
 
@@ -93,7 +109,9 @@ def test_draws_are_readable_without_personal_data(api, open_campaign, school_p, 
         a = register(open_campaign, registration(private=[school_p]))
         verify(a, user=admin_user, passed=True, documents=required_documents(a))
     open_stages(open_campaign, "民办录取")
-    draw = draws.perform_draw(draws.publish_private_draw(open_campaign, school_p, admin_user), "1-2-3", admin_user)
+    draw = draws.perform_draw(
+        draws.publish_private_draw(open_campaign, school_p, admin_user), "1-2-3", admin_user
+    )
     body = api.get(f"/api/admissions/draws/{draw.pk}/").json()
     assert body["order"] == draw.order and body["record_hash"] == draw.record_hash
     assert not any(a.child_name in str(body) for a in Application.objects.all())

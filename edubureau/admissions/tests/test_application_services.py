@@ -44,7 +44,10 @@ def test_the_database_refuses_a_duplicate_that_slips_past_the_check(open_campaig
 @pytest.mark.parametrize(
     ("birth", "ok"),
     [
-        (datetime.date(2019, 9, 1), True),  # the oldest allowed: 6 on 1 September 2025… turns 7 after the cut-off
+        (
+            datetime.date(2019, 9, 1),
+            True,
+        ),  # the oldest allowed: 6 on 1 September 2025… turns 7 after the cut-off
         (datetime.date(2020, 8, 31), True),  # 6 exactly on 31 August 2026
         (datetime.date(2020, 9, 1), False),  # one day too young
         (datetime.date(2019, 8, 31), False),  # one day too old
@@ -96,16 +99,22 @@ def test_it_computes_the_priority_tier_with_its_explanation(open_campaign):
     app = register(open_campaign, registration())
     assert app.tier.rank == 1
     assert "人户一致" in app.tier_explanation and "产权份额 100%" in app.tier_explanation
-    rented = register(open_campaign, registration(person_household_same=False, residence_proof="租赁", property_owner=""))
+    rented = register(
+        open_campaign, registration(person_household_same=False, residence_proof="租赁", property_owner="")
+    )
     assert rented.tier.rank == 8
-    other = register(open_campaign, registration(person_household_same=True, residence_proof="其他", property_owner=""))
+    other = register(
+        open_campaign, registration(person_household_same=True, residence_proof="其他", property_owner="")
+    )
     assert other.tier.rank == 9 and "不符合以上各类条件" in other.tier_explanation
 
 
 def test_verification_returns_with_a_reason_then_passes(application, admin_user):
     with pytest.raises(ValidationError, match="须写明原因"):
         verify(application, user=admin_user, passed=False, documents=[])
-    returned = verify(application, user=admin_user, passed=False, documents=["户口簿"], reason="房产证复印件不清晰")
+    returned = verify(
+        application, user=admin_user, passed=False, documents=["户口簿"], reason="房产证复印件不清晰"
+    )
     assert returned.status == ApplicationStatus.RETURNED and returned.return_reason == "房产证复印件不清晰"
     with pytest.raises(ValidationError, match="尚未核验"):
         verify(returned, user=admin_user, passed=True, documents=["户口簿"])

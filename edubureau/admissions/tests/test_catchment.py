@@ -165,5 +165,31 @@ def test_the_demo_rules_cover_the_demo_addresses(campaign):
     rules = catchment.matcher(campaign)
     for fields in demo_addresses(campaign):
         for number in (1, 2, 199, 200):
-            address = Address.of(fields["residence_street"], fields["residence_community"], fields["residence_road"], number)
+            address = Address.of(
+                fields["residence_street"], fields["residence_community"], fields["residence_road"], number
+            )
             assert rules.match(address).status == "匹配"
+
+
+def test_school_locations_are_entered_by_the_bureau_and_kept_per_school(
+    client, login, admin_user, school_a_admin, school_b_admin, school_a, school_b
+):
+    from edubureau.admissions.models import SchoolLocation
+
+    login(admin_user)
+    response = client.post(
+        reverse("admissions:school_location_add"),
+        {"school": school_a.pk, "longitude": "121.385", "latitude": "31.111"},
+    )
+    assert response.status_code == 302
+    location = SchoolLocation.objects.get()
+    login(school_b_admin)
+    url = reverse("admissions:school_location_edit", args=[location.pk])
+    assert client.post(url, {"school": school_b.pk, "longitude": "1", "latitude": "1"}).status_code == 404
+    login(school_a_admin)
+    assert (
+        client.post(url, {"school": school_a.pk, "longitude": "121.386", "latitude": "31.111"}).status_code
+        == 302
+    )
+    location.refresh_from_db()
+    assert str(location.longitude) == "121.386000"

@@ -57,10 +57,14 @@ def test_the_draws_form_an_intact_chain(small_demo):
 
 
 def test_it_is_deterministic_for_a_seed(small_demo):
-    first = list(Application.objects.order_by("number").values_list("number", "child_name", "id_number", "tier__rank"))
+    first = list(
+        Application.objects.order_by("number").values_list("number", "child_name", "id_number", "tier__rank")
+    )
     demo.wipe()
     demo.build(2020, "small", lambda step, n=0: None)
-    again = list(Application.objects.order_by("number").values_list("number", "child_name", "id_number", "tier__rank"))
+    again = list(
+        Application.objects.order_by("number").values_list("number", "child_name", "id_number", "tier__rank")
+    )
     assert first == again
 
 

@@ -31,12 +31,18 @@ def publish_and_draw(client, campaign, school):
 
 
 def test_the_overview_shows_which_schools_need_a_draw(login, admin_user, oversubscribed, school_p):
-    page = login(admin_user).get(reverse("admissions:lottery_overview", args=[oversubscribed.pk])).content.decode()
+    page = (
+        login(admin_user)
+        .get(reverse("admissions:lottery_overview", args=[oversubscribed.pk]))
+        .content.decode()
+    )
     assert "需要摇号" in page or "Draw needed" in page
     assert f'data-school="{school_p.code}"' in page
 
 
-def test_the_bureau_publishes_then_draws_and_anyone_verifies_offline(login, admin_user, oversubscribed, school_p, tmp_path):
+def test_the_bureau_publishes_then_draws_and_anyone_verifies_offline(
+    login, admin_user, oversubscribed, school_p, tmp_path
+):
     draw = publish_and_draw(login(admin_user), oversubscribed, school_p)
     assert draw.status == DrawStatus.DRAWN and draw.seed == SEED and len(draw.order) == 5
     anonymous = Client()
@@ -62,7 +68,9 @@ def test_a_drawn_lottery_cannot_be_drawn_again_from_the_page(login, admin_user, 
 
 
 def test_the_order_file_is_404_before_the_draw(login, admin_user, oversubscribed, school_p):
-    login(admin_user).post(reverse("admissions:draw_publish", args=[oversubscribed.pk]), {"school": school_p.code})
+    login(admin_user).post(
+        reverse("admissions:draw_publish", args=[oversubscribed.pk]), {"school": school_p.code}
+    )
     draw = Draw.objects.get(school=school_p)
     assert Client().get(reverse("admissions:public_draw_order_csv", args=[draw.pk])).status_code == 404
     listing = Client().get(reverse("admissions:public_draw_list_csv", args=[draw.pk])).content.decode()
@@ -71,7 +79,9 @@ def test_the_order_file_is_404_before_the_draw(login, admin_user, oversubscribed
 
 def test_schools_cannot_publish_or_draw(login, school_a_admin, admin_user, oversubscribed, school_p):
     client = login(school_a_admin)
-    assert client.post(reverse("admissions:draw_publish", args=[oversubscribed.pk]), {"school": school_p.code}).status_code in (403, 404)
+    assert client.post(
+        reverse("admissions:draw_publish", args=[oversubscribed.pk]), {"school": school_p.code}
+    ).status_code in (403, 404)
     assert not Draw.objects.exists()
 
 

@@ -38,7 +38,9 @@ def test_publishing_needs_the_lottery_stage(open_campaign, school_p, admin_user)
         draws.publish_private_draw(open_campaign, school_p, admin_user)
 
 
-def test_it_publishes_numbers_and_hash_then_draws_exactly_as_the_algorithm(lottery_campaign, school_p, admin_user):
+def test_it_publishes_numbers_and_hash_then_draws_exactly_as_the_algorithm(
+    lottery_campaign, school_p, admin_user
+):
     draw = draws.publish_private_draw(lottery_campaign, school_p, admin_user)
     numbers = sorted(Application.objects.values_list("number", flat=True))
     assert draw.applicants == numbers and draw.list_hash == lottery.list_hash(numbers)
@@ -55,7 +57,9 @@ def test_it_publishes_numbers_and_hash_then_draws_exactly_as_the_algorithm(lotte
 
 
 def test_a_drawn_lottery_cannot_be_redrawn_changed_or_deleted(lottery_campaign, school_p, admin_user):
-    draw = draws.perform_draw(draws.publish_private_draw(lottery_campaign, school_p, admin_user), SEED, admin_user)
+    draw = draws.perform_draw(
+        draws.publish_private_draw(lottery_campaign, school_p, admin_user), SEED, admin_user
+    )
     with pytest.raises(ValidationError, match="不能重摇"):
         draws.perform_draw(draw, "another seed", admin_user)
     draw.seed = "another seed"
@@ -71,14 +75,18 @@ def test_a_drawn_lottery_cannot_be_redrawn_changed_or_deleted(lottery_campaign, 
 
 
 def test_the_database_refuses_an_update_of_a_drawn_lottery(lottery_campaign, school_p, admin_user):
-    draw = draws.perform_draw(draws.publish_private_draw(lottery_campaign, school_p, admin_user), SEED, admin_user)
+    draw = draws.perform_draw(
+        draws.publish_private_draw(lottery_campaign, school_p, admin_user), SEED, admin_user
+    )
     with pytest.raises(Exception, match="已封存"):
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {Draw._meta.db_table} SET seed = 'x' WHERE id = %s", [draw.pk])
 
 
 def test_draws_form_a_chain_that_check_chain_recomputes(lottery_campaign, school_p, admin_user):
-    first = draws.perform_draw(draws.publish_private_draw(lottery_campaign, school_p, admin_user), SEED, admin_user)
+    first = draws.perform_draw(
+        draws.publish_private_draw(lottery_campaign, school_p, admin_user), SEED, admin_user
+    )
     open_stages(lottery_campaign, StageKind.PUBLIC_ADMIT)
     tie = draws.assign_lottery_numbers(lottery_campaign, "dice:6,6,1", admin_user)
     assert tie.previous_hash == first.record_hash and tie.sequence == first.sequence + 1
@@ -91,7 +99,9 @@ def test_draws_form_a_chain_that_check_chain_recomputes(lottery_campaign, school
 def test_the_published_files_verify_with_the_cli(lottery_campaign, school_p, admin_user, tmp_path):
     from django.core.management import call_command
 
-    draw = draws.perform_draw(draws.publish_private_draw(lottery_campaign, school_p, admin_user), SEED, admin_user)
+    draw = draws.perform_draw(
+        draws.publish_private_draw(lottery_campaign, school_p, admin_user), SEED, admin_user
+    )
     (tmp_path / "LIST.csv").write_text(draws.list_csv(draw), encoding="utf-8")
     (tmp_path / "ORDER.csv").write_text(draws.order_csv(draw), encoding="utf-8")
     call_command(

@@ -38,11 +38,17 @@ def row(name="刘一", birth="2020-03-05", private="", **over):
 
 
 def run(content, dry_run=False):
-    return importing.run(ApplicationImporter(importing.operator_scope()), io.BytesIO(content), "报名.xlsx", dry_run=dry_run)
+    return importing.run(
+        ApplicationImporter(importing.operator_scope()), io.BytesIO(content), "报名.xlsx", dry_run=dry_run
+    )
 
 
 def test_it_imports_registrations_with_numbers_tiers_guardians_and_choices(open_campaign, school_p):
-    result = run(workbook([row("刘一", private=school_p.code), row("陈二", same="否", proof="租赁", owner="", share="")]))
+    result = run(
+        workbook(
+            [row("刘一", private=school_p.code), row("陈二", same="否", proof="租赁", owner="", share="")]
+        )
+    )
     assert result.written and result.created == 2, result.errors
     first, second = Application.objects.order_by("number")
     assert (first.number, second.number) == ("2026P000001", "2026P000002")
@@ -62,7 +68,9 @@ def test_importing_the_same_file_twice_changes_nothing(open_campaign):
 def test_one_bad_row_writes_nothing_and_names_row_column_and_value(open_campaign, school_a):
     bad_id = row("陈二")
     bad_id[5] = bad_id[5][:17] + ("0" if bad_id[5][17] != "0" else "1")
-    result = run(workbook([row("刘一"), bad_id, row("张三", birth="2020-09-01"), row("李四", private=school_a.code)]))
+    result = run(
+        workbook([row("刘一"), bad_id, row("张三", birth="2020-09-01"), row("李四", private=school_a.code)])
+    )
     assert not result.written and not Application.objects.exists()
     messages = [str(e) for e in result.errors]
     assert any(m.startswith("第 3 行，证件号码") for m in messages), messages

@@ -31,7 +31,13 @@ def test_the_bureau_creates_a_campaign_with_default_class_size_and_window(login,
     client = login(admin_user)
     response = client.post(
         reverse("admissions:campaign_add"),
-        {"year": 2027, "entry_grade": "小学一年级", "name": "", "max_private_choices": 1, "max_public_choices": 0},
+        {
+            "year": 2027,
+            "entry_grade": "小学一年级",
+            "name": "",
+            "max_private_choices": 1,
+            "max_public_choices": 0,
+        },
     )
     campaign = Campaign.objects.get(year=2027)
     assert response.status_code == 302 and response.url == campaign.get_absolute_url()
@@ -59,15 +65,21 @@ def test_the_bureau_opens_and_closes_a_stage_from_the_campaign_page(login, admin
 
 
 def test_registration_is_refused_on_the_page_while_the_stage_is_closed(login, admin_user, campaign):
-    response = login(admin_user).post(reverse("admissions:application_add", args=[campaign.pk]), form_data(campaign))
+    response = login(admin_user).post(
+        reverse("admissions:application_add", args=[campaign.pk]), form_data(campaign)
+    )
     assert response.status_code == 400
     assert "「信息登记」阶段尚未开启" in response.content.decode()
     assert not Application.objects.exists()
 
 
-def test_registration_through_the_page_creates_a_numbered_application(login, admin_user, open_campaign, school_p):
+def test_registration_through_the_page_creates_a_numbered_application(
+    login, admin_user, open_campaign, school_p
+):
     client = login(admin_user)
-    response = client.post(reverse("admissions:application_add", args=[open_campaign.pk]), form_data(open_campaign, school_p))
+    response = client.post(
+        reverse("admissions:application_add", args=[open_campaign.pk]), form_data(open_campaign, school_p)
+    )
     app = Application.objects.get()
     assert response.status_code == 302 and response.url == app.get_absolute_url()
     assert app.number == "2026P000001" and app.tier.rank == 1
@@ -106,7 +118,9 @@ def test_verification_through_the_page(login, admin_user, application):
     assert "缺出生医学证明" in page and 'id="verify-form"' not in page
 
 
-def test_a_school_sees_only_applications_naming_it(login, open_campaign, school_a, school_b, school_a_admin, school_b_admin):
+def test_a_school_sees_only_applications_naming_it(
+    login, open_campaign, school_a, school_b, school_a_admin, school_b_admin
+):
     open_campaign.max_public_choices = 1
     open_campaign.save()
     mine = register(open_campaign, registration(public=[school_a], child_name="甲校申请人"))
@@ -130,7 +144,9 @@ def test_the_child_id_is_masked_unless_unmasked_and_logged(login, admin_user, ap
 
 def test_the_application_list_searches_filters_and_exports(login, admin_user, open_campaign):
     a = register(open_campaign, registration(child_name="张三"))
-    register(open_campaign, registration(child_name="李四", person_household_same=False, residence_proof="租赁"))
+    register(
+        open_campaign, registration(child_name="李四", person_household_same=False, residence_proof="租赁")
+    )
     client = login(admin_user)
     page = client.get(reverse("admissions:application_list"), {"q": "张三"}).content.decode()
     assert "张三" in page and "李四" not in page
@@ -153,7 +169,9 @@ def test_a_correction_after_verification_needs_a_reason_on_the_page(login, admin
     client = login(admin_user)
     url = reverse("admissions:application_edit", args=[application.pk])
     data = form_data(application.campaign)
-    data.update(id_number=application.id_number, birth_date=application.birth_date.isoformat(), residence_house_no="9")
+    data.update(
+        id_number=application.id_number, birth_date=application.birth_date.isoformat(), residence_house_no="9"
+    )
     data["民办_1"] = application.choices.get().school_id
     response = client.post(url, data)
     assert "须填写修改原因" in response.content.decode()

@@ -71,7 +71,9 @@ class ApplicationDetailView(ObjectDetailView):
     template_name = "admissions/application_detail.html"
 
     def get_queryset(self, action=None):
-        return super().get_queryset(action).select_related("campaign", "tier", "verified_by", "admitted_school")
+        return (
+            super().get_queryset(action).select_related("campaign", "tier", "verified_by", "admitted_school")
+        )
 
     def list_url(self):
         return reverse("admissions:application_list")
@@ -93,7 +95,9 @@ class ApplicationDetailView(ObjectDetailView):
             "reviews": obj.reviews.all(),
             "entries": obj.draw_entries.select_related("draw__school"),
             "may_change": may_change,
-            "verify_form": VerifyForm(application=obj) if may_change and obj.status != ApplicationStatus.PASSED else None,
+            "verify_form": VerifyForm(application=obj)
+            if may_change and obj.status != ApplicationStatus.PASSED
+            else None,
         }
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -15,7 +15,7 @@ from edubureau.core.scope import ADD, CHANGE, scope_of
 from edubureau.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from ..filtersets import CampaignFilterSet, SchoolPlanFilterSet
-from ..forms import CampaignForm, PlanForm, StageForm, add_service_errors
+from ..forms import CampaignForm, PlanForm, StageForm, TiersForm, add_service_errors
 from ..models import Application, ApplicationStatus, Campaign, CampaignStage, Draw, SchoolPlan
 from ..services import campaigns
 from ..tables import CAMPAIGN_COLUMNS, PLAN_COLUMNS
@@ -30,7 +30,11 @@ class CampaignListView(ObjectListView):
 
     def get_queryset(self, action=None):
         return (
-            super().get_queryset(action).annotate(n_applications=Count("applications")).order_by("-year", "entry_grade").prefetch_related("stages")
+            super()
+            .get_queryset(action)
+            .annotate(n_applications=Count("applications"))
+            .order_by("-year", "entry_grade")
+            .prefetch_related("stages")
         )
 
 
@@ -172,3 +176,45 @@ class PlanEditView(ObjectEditView):
             form.is_valid()
             add_service_errors(form, e)
             return self.render_form(obj, form)
+
+
+class TiersEditView(ScopedMixin, View):
+    """The bureau edits the campaign's ordered priority tiers; applications are re-classified."""
+
+    model = Campaign
+    action = CHANGE
+
+    def get_campaign(self, pk):
+        refuse_unless(self, CHANGE)
+        campaign = get_object_or_404(self.get_queryset(CHANGE), pk=pk)
+        bureau_only(self.request)
+        return campaign
+
+    def get(self, request, pk):
+        campaign = self.get_campaign(pk)
+        return self.render_form(
+            campaign, TiersForm(initial={"tiers": TiersForm.as_text(campaign.tiers.all())})
+        )
+
+    def post(self, request, pk):
+        campaign = self.get_campaign(pk)
+        form = TiersForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    campaigns.set_tiers(campaign, form.cleaned_data["tiers"])
+                    n = campaigns.reclassify(campaign)
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                messages.success(request, _("已更新入学顺位，重新计算了 %(n)s 份申请的顺位。") % {"n": n})
+                return redirect(campaign.get_absolute_url() + "#tiers")
+        return self.render_form(campaign, form, status=400)
+
+    def render_form(self, campaign, form, status=200):
+        title = _("入学顺位：%(c)s") % {"c": campaign}
+        context = self.base_context(
+            object=campaign, form=form, title=title,
+            breadcrumbs=[(_("招生工作"), reverse("admissions:campaign_list")), (str(campaign), campaign.get_absolute_url()), (title, None)],
+        )  # fmt: skip
+        return render(self.request, "core/object_form.html", context, status=status)

@@ -11,12 +11,18 @@ from edubureau.core.scope import VIEW
 from edubureau.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ScopedMixin
 
 from ..catchment import Address
-from ..filtersets_allocation import CatchmentGroupFilterSet, CatchmentRuleFilterSet
+from ..filtersets_allocation import CatchmentGroupFilterSet, CatchmentRuleFilterSet, SchoolLocationFilterSet
 from ..forms import add_service_errors
-from ..forms_allocation import CatchmentGroupForm, CatchmentRuleForm, CheckForm, LookupForm
-from ..models import Application, Campaign, CatchmentGroup, CatchmentRule
+from ..forms_allocation import (
+    CatchmentGroupForm,
+    CatchmentRuleForm,
+    CheckForm,
+    LookupForm,
+    SchoolLocationForm,
+)
+from ..models import Application, Campaign, CatchmentGroup, CatchmentRule, SchoolLocation
 from ..services import catchment
-from ..tables_allocation import CATCHMENT_GROUP_COLUMNS, CATCHMENT_RULE_COLUMNS
+from ..tables_allocation import CATCHMENT_GROUP_COLUMNS, CATCHMENT_RULE_COLUMNS, SCHOOL_LOCATION_COLUMNS
 from .common import bureau_only, refuse_unless
 
 
@@ -81,6 +87,22 @@ class CatchmentGroupEditView(ObjectEditView):
         return catchment.save_group(
             form.save(commit=False), form.cleaned_data["schools"], None if creating else before
         )
+
+
+class SchoolLocationListView(ObjectListView):
+    """学校位置: used to list the nearest schools that still have places."""
+
+    model = SchoolLocation
+    filterset_class = SchoolLocationFilterSet
+    columns = SCHOOL_LOCATION_COLUMNS
+    select_related = ("school",)
+    add_url_name = "admissions:school_location_add"
+    export_name = "学校位置"
+
+
+class SchoolLocationEditView(ObjectEditView):
+    model = SchoolLocation
+    form_class = SchoolLocationForm
 
 
 def _campaign_initial(request):

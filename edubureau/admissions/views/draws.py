@@ -34,14 +34,22 @@ class LotteryOverviewView(ObjectDetailView):
     template_name = "admissions/lottery_overview.html"
 
     def breadcrumbs(self, obj):
-        return [(_("招生工作"), reverse("admissions:campaign_list")), (str(obj), obj.get_absolute_url()), (_("民办摇号"), None)]
+        return [
+            (_("招生工作"), reverse("admissions:campaign_list")),
+            (str(obj), obj.get_absolute_url()),
+            (_("民办摇号"), None),
+        ]
 
     def extra_context(self, obj, unmasked):
         rows = draws.demand(obj)
         scope = scope_of(self.request.user)
         if not scope.all_units:
             rows = [r for r in rows if r["school"].pk in scope.school_ids]
-        return {"rows": rows, "is_bureau": scope.all_units and self.module_allows(CHANGE), "title": _("民办摇号")}
+        return {
+            "rows": rows,
+            "is_bureau": scope.all_units and self.module_allows(CHANGE),
+            "title": _("民办摇号"),
+        }
 
 
 class DrawPublishView(ScopedMixin, View):
@@ -85,7 +93,9 @@ class DrawDetailView(ObjectDetailView):
         entries = obj.entries.select_related("application").order_by("rank")[:500] if obj.is_drawn else []
         return {
             "entries": entries,
-            "seed_form": SeedForm() if not obj.is_drawn and scope.all_units and self.module_allows(CHANGE) else None,
+            "seed_form": SeedForm()
+            if not obj.is_drawn and scope.all_units and self.module_allows(CHANGE)
+            else None,
             "public_url": reverse("admissions:public_draw_detail", args=[obj.pk]),
         }
 
@@ -105,7 +115,9 @@ class DrawPerformView(ScopedMixin, View):
             messages.error(request, _("请填写公开种子。"))
             return redirect(draw.get_absolute_url())
         try:
-            draw = draws.perform_draw(draw, form.cleaned_data["seed"], request.user, form.cleaned_data["witnesses"])
+            draw = draws.perform_draw(
+                draw, form.cleaned_data["seed"], request.user, form.cleaned_data["witnesses"]
+            )
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
         else:

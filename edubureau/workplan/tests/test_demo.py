@@ -31,7 +31,9 @@ def test_the_demo_builds_a_plan_and_projects(transactional_db, client):
 
     from edubureau.accounts.models import User
 
-    client.force_login(User.objects.get(username="admin"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        User.objects.get(username="admin"), backend="django.contrib.auth.backends.ModelBackend"
+    )
     project = Project.objects.order_by("pk").first()
     task = plan.tasks.order_by("pk").first()
     for url in (

@@ -345,3 +345,21 @@ def test_it_writes_out_chinese_word_numbering_of_a_docx():
         [("1", "加快推进教育现代化"), ("2", "深化改革")],
         [("1", "课程改革")],
     ]
+
+
+def test_it_tells_a_page_number_from_the_next_item_by_the_cut_clause():
+    text = "\n".join(
+        [
+            "2021年工作要点",
+            "一、提升质量",
+            "1、推进课程改革。开展培训。",
+            "2、加强队伍建设。深化教师队伍建设改革，进一步完善教师招聘和培养评价体系，加强对新教师的指导和",
+            "3、帮助，确保质量稳步提升。",
+            "3、完善督导评估。开展专项督导",
+            "4、强化安全管理。开展排查。",
+        ]
+    )
+    doc = parse_text(text)
+    assert titles(doc.sections[0]) == [("1", "推进课程改革"), ("2", "加强队伍建设"), ("3", "完善督导评估"),
+                                       ("4", "强化安全管理")]  # fmt: skip
+    assert "加强对新教师的指导和帮助，确保质量稳步提升。" in doc.sections[0].items[1].text

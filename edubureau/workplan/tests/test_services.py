@@ -201,3 +201,15 @@ def test_a_delivery_with_a_bad_school_code_changes_nothing(db, district):
     assert project.stage == "立项" and project.school is None
     assert not project.stages.exists()
     assert not School.objects.filter(name="坏代码学校").exists()
+
+
+def test_it_keeps_tasks_two_levels_deep(tasks):
+    t1, t2, t3 = tasks
+    sub = services.create_task(t1.section, "子任务", parent=t1)
+    assert sub.label == "（1）" and sub.number == 1
+    with pytest.raises(ValidationError, match="子任务下不能再分子任务"):
+        services.create_task(t1.section, "孙任务", parent=sub)
+    with pytest.raises(ValidationError, match="不能再作为子任务"):
+        services.update_task(t1, parent=t3)
+    t1.refresh_from_db()
+    assert t1.parent is None

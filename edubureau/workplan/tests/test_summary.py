@@ -112,3 +112,46 @@ def test_the_demo_year_summary_shows_the_figures_of_the_database(transactional_d
     live = Target.objects.get(metric="students_enrolled")
     assert f"实际完成{summary.figure(services.kpi_actual(live))}" in text
     assert "三、问题挑战" in text and "进度滞后" in text
+
+
+def _soffice():
+    import os
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("LibreOffice (soffice) not found: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("LibreOffice 未安装")
+    return found
+
+
+def test_the_demo_year_summary_opens_in_libreoffice_with_the_database_figures(transactional_db, tmp_path):
+    """What a bureau PC shows: LibreOffice renders the file, and its text carries the figures."""
+    import subprocess
+
+    from django.core.management import call_command
+
+    from edubureau.workplan.models import Plan, Target
+
+    soffice = _soffice()
+    call_command("demo", scale="small", seed=1, verbosity=0)
+    plan = Plan.objects.get(year=2026)
+    source = tmp_path / "工作总结.docx"
+    source.write_bytes(summary.summary_docx(plan))
+    for kind in ("pdf", "txt:Text (encoded):UTF8"):
+        subprocess.run(
+            [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", kind,
+             "--outdir", str(tmp_path), str(source)],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+    assert (tmp_path / "工作总结.pdf").stat().st_size > 5000
+    rendered = (tmp_path / "工作总结.txt").read_text(encoding="utf-8-sig")
+    checked = 0
+    for target in Target.objects.filter(task__plan=plan, task__parent=None):
+        actual = services.kpi_actual(target)
+        if actual is not None and target.target_value is not None:
+            assert f"实际完成{summary.figure(actual)}{target.unit}" in rendered, target
+            checked += 1
+    assert checked >= 3
+    assert "问题挑战" in rendered
