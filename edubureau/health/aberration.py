@@ -10,11 +10,12 @@ day of the series, so Monday's baseline is the previous Friday and the days befo
 - C3_t = sum over i = 0, 1, 2 of max(0, C2_{t-i} - 1); alert when C3_t > 2.
 
 sd is the sample standard deviation (n - 1), as in EARS. Why a floor: a school with seven quiet days has
-sd = 0 and the statistic would divide by zero (or, with a tiny sd, alert on one sick child). We use the
-**rate of one student** (one_student_floor) as the floor: a flat baseline then alerts only when more than
-three students above the baseline mean are absent for illness on one day, which matches the scale of the
-rule triggers (3 in a class within a day). A day lacking its full baseline (the first 7 school days for C1,
-9 for C2, 11 for C3) gets None and never alerts.
+sd = 0 and the statistic would divide by zero (or, with a tiny sd, alert on one sick child). The floor
+is the caller's choice, as a rate: at least the **rate of one student** (one_student_floor). The
+services use the Poisson sd of the baseline count, √(mean sick pupils), with one pupil as its minimum
+(services.statistical_floor; the alternatives and their false-alarm counts on the demo term are in
+services.ears_today and docs/health.md). A day lacking its full baseline (the first 7 school days for
+C1, 9 for C2, 11 for C3) gets None and never alerts.
 """
 
 import math

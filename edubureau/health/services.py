@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -255,10 +256,28 @@ def _school(data, errors: _Errors, user) -> School | None:
     return school
 
 
+_SCHOOL_DAYS: dict[datetime.date, tuple[float, bool]] = {}
+SCHOOL_DAY_CACHE_SECONDS = 60.0
+
+
+def _is_school_day(day: datetime.date) -> bool:
+    """people.calendar.is_school_day, remembered for a minute: 8,000 reports of one day would
+    otherwise ask the calendar 16,000 times. A calendar edit shows after at most a minute."""
+    now = time.monotonic()
+    cached = _SCHOOL_DAYS.get(day)
+    if cached is None or now - cached[0] > SCHOOL_DAY_CACHE_SECONDS:
+        cached = _SCHOOL_DAYS[day] = (now, is_school_day(day))
+    return cached[1]
+
+
+def clear_caches() -> None:
+    _SCHOOL_DAYS.clear()
+
+
 def _check_day(day: datetime.date, today: datetime.date, errors: _Errors) -> None:
     if day > today:
         errors.append(f"日期（date）{day} 在今天（{today}）之后，不能提前填报。")
-    elif not is_school_day(day):
+    elif not _is_school_day(day):
         errors.append(f"日期（date）{day} 不是上课日（周末、节假日或学期外），无需填报。")
 
 
@@ -418,7 +437,7 @@ def submit_class_report(
         if other is not None and other.counts_for_day == counts:
             ClassReport.objects.filter(pk=other.pk).update(counts_for_day=not counts)
         _write_cases(report, clean)
-        update_rollups(clean.school.pk, clean.day)
+        update_rollups(clean.school.pk, clean.day, stage=clean.school.stage, staff=False)
         alerts = []
         if clean.cases or had_cases:
             alerts = evaluate_rules(clean.school.pk, clean.day, class_ids={clean.school_class.pk}, now=now)
@@ -487,10 +506,17 @@ def _counting(rows, key) -> dict[str, int]:
     return counts
 
 
-def update_rollups(school_id: int, day: datetime.date) -> None:
+def update_rollups(
+    school_id: int, day: datetime.date, *, stage: str | None = None, staff: bool = True
+) -> None:
     """Recompute the school's rollup row for the day from its reports (a few dozen rows, indexed)
-    and upsert it. Called inside the submitting transaction, under the school lock."""
-    school = School.objects.filter(pk=school_id).values("stage").first()
+    and upsert it. Called inside the submitting transaction, under the school lock.
+
+    staff=False (a class report): the staff columns are left as they are (a staff report written
+    earlier created the row; it upserts them itself), which saves the hot path a query.
+    """
+    if stage is None:
+        stage = School.objects.filter(pk=school_id).values_list("stage", flat=True).first()
     counting = Q(counts_for_day=True)
     morning = Q(session=Session.MORNING)
     agg = ClassReport.objects.filter(school_id=school_id, date=day).aggregate(
@@ -502,23 +528,26 @@ def update_rollups(school_id: int, day: datetime.date) -> None:
         personal=Sum("personal", filter=counting),
     )
     cases = SickCase.objects.filter(school_id=school_id, date=day, report__counts_for_day=True)
-    by_symptoms = cases.values_list("symptoms").annotate(n=Count("pk")).order_by()
-    by_diagnosis = cases.exclude(diagnosis="").values_list("diagnosis").annotate(n=Count("pk")).order_by()
-    symptom_counts = _counting(by_symptoms, "symptoms")
-    staff = StaffHealthReport.objects.filter(school_id=school_id, date=day).values("on_duty", "sick").first()
+    groups = list(cases.values_list("symptoms", "diagnosis").annotate(n=Count("pk")).order_by())
     row = SchoolDayRollup(
-        school_id=school_id, date=day, stage=school["stage"],
-        classes_expected=expected_class_count(school_id, day),
+        school_id=school_id, date=day, stage=stage, classes_expected=expected_class_count(school_id, day),
         classes_reported=agg["reported"], classes_late=agg["late"], classes_on_time=agg["reported"] - agg["late"],
         expected=agg["expected"] or 0, present=agg["present"] or 0, sick=agg["sick"] or 0,
-        personal=agg["personal"] or 0, cases=sum(n for _v, n in by_symptoms),
-        symptom_counts=symptom_counts, diagnosis_counts=_counting(by_diagnosis, "diagnosis"),
-        staff_on_duty=staff["on_duty"] if staff else None, staff_sick=staff["sick"] if staff else None,
+        personal=agg["personal"] or 0, cases=sum(n for _s, _d, n in groups),
+        symptom_counts=_counting([(s, n) for s, _d, n in groups], "symptoms"),
+        diagnosis_counts=_counting([(d, n) for _s, d, n in groups], "diagnosis"),
     )  # fmt: skip
+    fields = [f.name for f in SchoolDayRollup._meta.concrete_fields if f.name not in ("id", "school", "date")]
+    if staff:
+        on_duty = (
+            StaffHealthReport.objects.filter(school_id=school_id, date=day).values("on_duty", "sick").first()
+        )
+        row.staff_on_duty, row.staff_sick = (on_duty["on_duty"], on_duty["sick"]) if on_duty else (None, None)
+    else:
+        fields = [f for f in fields if not f.startswith("staff_")]
     SchoolDayRollup.objects.bulk_create(
-        [row], update_conflicts=True, unique_fields=["school", "date"],
-        update_fields=[f.name for f in SchoolDayRollup._meta.concrete_fields if f.name not in ("id", "school", "date")],
-    )  # fmt: skip
+        [row], update_conflicts=True, unique_fields=["school", "date"], update_fields=fields
+    )
 
 
 def _school_year_of(day: datetime.date) -> SchoolYear | None:
@@ -526,8 +555,10 @@ def _school_year_of(day: datetime.date) -> SchoolYear | None:
 
 
 def expected_class_count(school_id: int, day: datetime.date) -> int:
-    year = _school_year_of(day)
-    return SchoolClass.objects.filter(school_id=school_id, school_year=year).count() if year else 0
+    """The school's classes of the school year `day` falls in (one query)."""
+    return SchoolClass.objects.filter(
+        school_id=school_id, school_year__start_date__lte=day, school_year__end_date__gte=day
+    ).count()
 
 
 # ---------------------------------------------------------------- staff reports
@@ -611,7 +642,7 @@ def submit_staff_report(
                           diagnosis=c.diagnosis, expected_return=c.expected_return)
             for c in cases
         )  # fmt: skip
-        update_rollups(school.pk, day)
+        update_rollups(school.pk, day, stage=school.stage)
     return Submission(report, status)
 
 
@@ -1116,7 +1147,8 @@ def _json_totals(field: str, start, end, schools) -> dict[str, int]:
         each, value = f"json_each(r.{column})", "j.value"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT j.key, SUM({value}) FROM {table} r, {each} j WHERE r.id IN ({sql}) GROUP BY j.key", params
+            f"SELECT j.key, SUM({value}) FROM {table} r, {each} j WHERE r.id IN ({sql}) GROUP BY j.key",
+            params,
         )
         return {key: int(total) for key, total in cursor.fetchall()}
 

@@ -45,7 +45,7 @@ PROJECT_COLUMNS = (
     Column("year", _("计划年度"), sort="year"),
     Column("location", _("学校或地点")),
     Column("type", _("项目类型"), sort="type"),
-    Column("stage", _("当前阶段"), sort="stage"),
+    Column("stage", _("当前阶段"), sort="stage_order"),
     Column("total_investment", _("总投资（万元）"), sort="total_investment"),
     Column("completed_investment", _("已完成投资（万元）"), sort="completed_investment"),
     Column("investment_percent", _("投资完成率（%）")),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -587,6 +588,11 @@ class ProjectListView(ObjectListView):
     select_related = ("school",)
     add_url_name = "workplan:project_add"
     export_name = "重点项目"
+
+    def get_queryset(self, action=None):
+        # sort stages in their order (立项 → … → 交付使用), not alphabetically
+        order = Case(*(When(stage=name, then=Value(i)) for name, i in STAGE_ORDER.items()))
+        return super().get_queryset(action).annotate(stage_order=order)
 
 
 class ProjectDetailView(ObjectDetailView):

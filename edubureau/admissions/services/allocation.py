@@ -202,7 +202,7 @@ def run_allocation(campaign: Campaign, mechanism: str = Mechanism.DA, user=None)
             "mechanism": mechanism,
             "capacities": {schools[s].code: places[s] for s in public},
             "private": sorted((a.number, schools[private[a.pk]].code) for a in apps if a.pk in private),
-            "applicants": [[a.number, lottery[i], [public[s] for s in choices[i]], a.tier]
+            "applicants": [[a.number, lottery[i], [schools[public[s]].code for s in choices[i]], a.tier]
                            for i, a in enumerate(rest)],
         }),
     ))  # fmt: skip
@@ -242,7 +242,11 @@ def run_allocation(campaign: Campaign, mechanism: str = Mechanism.DA, user=None)
                 {"id": s, "code": schools[s].code, "name": schools[s].name, "left": left[index[s]]}
                 for s in near
             ]
-            text = "就近仍有学位的学校见右列，可向教育局申请调剂" if near else "未找到有学位的学校"
+            text = (
+                "就近仍有学位的学校见“就近有学位的学校”一栏，可向教育局申请调剂"
+                if near
+                else "未找到有学位的学校"
+            )
             rows.append(Row(a.pk, None, PlacementReason.UNPLACED, None, listed, text))
     # Plain INSERTs (COPY on PostgreSQL): 38,000 model instances would cost more than the whole run.
     insert_rows(Placement, ["run", "application", "school", "reason", "choice_rank", "nearest", "explanation"],
@@ -251,7 +255,7 @@ def run_allocation(campaign: Campaign, mechanism: str = Mechanism.DA, user=None)
     before = changelog.snapshot(run)
     run.applicants, run.placed = len(rows), sum(1 for r in rows if r.school_id)
     run.unplaced = run.applicants - run.placed
-    run.stats = statistics(campaign, rows, choices, rest, places, schools)
+    run.stats = statistics(campaign, rows, choices, public, places, schools)
     run.save()
     changelog.log_update(run, before)
     return run
@@ -290,12 +294,11 @@ def private_demand(campaign: Campaign) -> Counter:
     )
 
 
-def statistics(campaign, rows, choices, rest, places, schools) -> dict:
+def statistics(campaign, rows, choices, public, places, schools) -> dict:
     """Applicants per place, lottery odds, 统筹 counts, first-choice rate: stored on the run."""
     admitted = Counter(r.school_id for r in rows if r.school_id)
-    public_ids = [s for s in places if schools[s].nature != Nature.PRIVATE]
     # Demand at a public school: the applicants who name it first (preference or catchment).
-    first_choice = Counter(public_ids[c[0]] for c in choices if c)
+    first_choice = Counter(public[c[0]] for c in choices if c)
     # At a private school: its verified applicants (the lottery pool).
     for draw_school, n in private_demand(campaign).items():
         first_choice[draw_school] = n
@@ -304,7 +307,7 @@ def statistics(campaign, rows, choices, rest, places, schools) -> dict:
         n = len(draw.applicants)
         lotteries.append({"school": draw.school.name, "places": draw.places, "applicants": n,
                           "odds": round(min(1.0, draw.places / n), 4) if n else None, "status": draw.status})  # fmt: skip
-    with_choice = [i for i in range(len(rest)) if choices[i]]
+    with_choice = [c for c in choices if c]
     stage_a = [r for r in rows if r.reason != PlacementReason.PRIVATE_LOTTERY]
     first_rank = sum(1 for r in stage_a if r.choice_rank == 1)
     reasons = Counter(r.reason for r in rows)
@@ -323,10 +326,6 @@ def statistics(campaign, rows, choices, rest, places, schools) -> dict:
 
 
 # ------------------------------------------------------------------ classes, publication, appeals
-
-
-def current_run(campaign: Campaign) -> AllocationRun | None:
-    return AllocationRun.objects.filter(campaign=campaign).order_by("-created_at", "-id").first()
 
 
 @transaction.atomic

@@ -99,6 +99,9 @@ class SchoolLocationListView(ObjectListView):
     add_url_name = "admissions:school_location_add"
     export_name = "学校位置"
 
+    def get_queryset(self, action=None):
+        return super().get_queryset(action).order_by("school__code")
+
 
 class SchoolLocationEditView(ObjectEditView):
     model = SchoolLocation

@@ -83,10 +83,14 @@ def test_a_leader_may_not_submit(leader, health_class_a):
     assert post(client_for(leader), report(health_class_a)).status_code == 403
 
 
-def test_lists_are_scoped_filtered_and_masked(school_a_clerk, school_b_admin, admin_user, health_class_a, pupils_a):
+def test_lists_are_scoped_filtered_and_masked(
+    school_a_clerk, school_b_admin, admin_user, health_class_a, pupils_a
+):
     post(client_for(school_a_clerk), report(health_class_a, cases=pupils_a[:1]))
     pk = ClassReport.objects.get().pk
-    rows = client_for(admin_user).get(URL, {"school": health_class_a.school.code, "date": "2025-11-17"}).json()
+    rows = (
+        client_for(admin_user).get(URL, {"school": health_class_a.school.code, "date": "2025-11-17"}).json()
+    )
     assert rows["count"] == 1 and rows["results"][0]["grade"] == 3
     assert client_for(admin_user).get(URL, {"date": "2025-11-18"}).json()["count"] == 0
     assert client_for(school_b_admin).get(URL).json()["count"] == 0

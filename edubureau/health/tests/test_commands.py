@@ -23,11 +23,15 @@ def run(*args) -> tuple[str, CommandError | None]:
 
 def write_lines(tmp_path, rows) -> str:
     path = tmp_path / "reports.jsonl"
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n"
+    )
     return str(path)
 
 
-def test_it_loads_good_lines_and_says_why_others_were_refused(tmp_path, health_class_a, health_class_a2, pupils_a):
+def test_it_loads_good_lines_and_says_why_others_were_refused(
+    tmp_path, health_class_a, health_class_a2, pupils_a
+):
     good = report(health_class_a, cases=pupils_a[:3], submitted_at="2025-11-17T08:40:00+08:00")
     rows = [
         good,
@@ -63,7 +67,10 @@ def test_loading_raises_alerts_and_lists_them_as_json(tmp_path, health_class_a, 
 
 def test_a_school_alert_has_no_grade_or_class(tmp_path, health_class_a, pupils_a, health_class_a2, pupils_a2):
     flu = [case(p, symptoms=["发热", "咳嗽"]) for p in pupils_a[:2]]
-    rows = [report(health_class_a, cases=flu), report(health_class_a2, cases=[case(p) for p in pupils_a2[:2]])]
+    rows = [
+        report(health_class_a, cases=flu),
+        report(health_class_a2, cases=[case(p) for p in pupils_a2[:2]]),
+    ]
     run("load", write_lines(tmp_path, rows))
     later = SCHOOL_DAY + datetime.timedelta(days=1)
     more = [report(health_class_a, later, cases=[case(p, later) for p in pupils_a[2:5]]),

@@ -54,13 +54,21 @@ def test_the_demo_users_for_health_exist(small_demo):
 
 def test_wipe_empties_the_health_tables(small_demo):
     demo.wipe()
-    assert not ClassReport.objects.exists() and not Alert.objects.exists() and not SchoolDayRollup.objects.exists()
+    assert (
+        not ClassReport.objects.exists()
+        and not Alert.objects.exists()
+        and not SchoolDayRollup.objects.exists()
+    )
 
 
 def test_it_is_deterministic(small_demo):
     def rows():
-        return list(SickCase.objects.order_by("pk").values_list("student__id_number", "date", "symptoms")[:300])
+        return list(
+            SickCase.objects.order_by("pk").values_list("student__id_number", "date", "symptoms")[:300]
+        )
 
     first = rows()
-    call_command("demo", "--scale", "small", "--seed", "2020", "--force", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "demo", "--scale", "small", "--seed", "2020", "--force", stdout=io.StringIO(), stderr=io.StringIO()
+    )
     assert rows() == first

@@ -47,7 +47,7 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = ["id", "order", "number", "title", "text"]
 
 
-class PlanSerializer(ScopedModelSerializer):
+class WorkPlanSerializer(ScopedModelSerializer):
     sections = SectionSerializer(many=True, read_only=True)
 
     class Meta:

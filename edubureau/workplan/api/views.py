@@ -13,12 +13,12 @@ from ..models import Plan, ProgressReport, Project, Task
 from . import serializers
 
 
-@scoped_schema(serializers.PlanSerializer)
+@scoped_schema(serializers.WorkPlanSerializer)
 class PlanViewSet(ScopedModelViewSet):
     """工作要点（按年度）。只有系统管理员可以新建和修改；同一年度已有工作要点时新建返回 409。"""
 
     queryset = Plan.objects.prefetch_related("sections")
-    serializer_class = serializers.PlanSerializer
+    serializer_class = serializers.WorkPlanSerializer
     filterset_class = PlanFilterSet
     ordering_fields = ["year"]
     natural_key = ("year",)

@@ -293,3 +293,23 @@ def test_the_plan_tree_and_lists_take_a_fixed_number_of_queries(login, admin_use
     for n in range(8):
         services.create_task(section, f"追加任务{n}", lead_department=jijiao, cooperating_schools=[school_b])
     assert counts() == before
+
+
+def test_projects_sort_by_stage_order(login, builder):
+    import datetime
+
+    from edubureau.workplan import services
+
+    for code, stage in (("P1", "设计"), ("P2", "立项"), ("P3", "交付使用"), ("P4", "开工")):
+        project = services.create_project(
+            **{
+                **project_post(code=code, name=f"项目{code}"),
+                "year": 2026,
+                "total_investment": 10,
+                "completed_investment": 0,
+            }
+        )
+        services.advance_project(project, stage, datetime.date(2026, 3, 1))
+    page = titles(login(builder).get(reverse("workplan:project_list"), {"sort": "stage_order"}))
+    positions = [page.index(f"项目{code}") for code in ("P2", "P1", "P4", "P3")]
+    assert positions == sorted(positions)
