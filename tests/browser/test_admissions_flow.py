@@ -112,7 +112,7 @@ def test_registration_to_admitted_list(page, log_in, world, tmp_path):
     page.select_option("select[name=民办_1]", str(private.pk))
     page.select_option("select[name=公办_1]", str(world["public"].pk))
     with page.expect_navigation():
-        page.locator("form button[type=submit]").click()
+        page.locator("#main form button[type=submit]").click()
     app = Application.objects.get(id_number=id_number)
     assert page.url.endswith(app.get_absolute_url())
     assert "第1类" in page.locator("#tier-explanation").inner_text()
@@ -151,8 +151,15 @@ def test_registration_to_admitted_list(page, log_in, world, tmp_path):
         base_url=page.url.split("/admissions")[0], accept_downloads=True
     )
     visitor = public.new_page()
-    visitor.goto(f"/admissions/public/lotteries/{draw.pk}/")
-    assert "林小川" not in visitor.content() and draw.record_hash in visitor.content()
+    visitor.goto("/admissions/public/lotteries/")
+    with visitor.expect_navigation():
+        visitor.get_by_role("link", name=private.name).click()
+    assert visitor.url.endswith(f"/admissions/public/lotteries/{draw.pk}/")
+    assert "林小川" not in visitor.content()
+    assert visitor.locator("#record-hash").inner_text() == draw.record_hash
+    published_seed = visitor.locator("#seed").inner_text()
+    published_hash = visitor.locator("#list-hash").inner_text()
+    assert published_seed == SEED
     files = {}
     for link in ("#list-csv", "#order-csv"):
         with visitor.expect_download() as download:
@@ -160,14 +167,16 @@ def test_registration_to_admitted_list(page, log_in, world, tmp_path):
         files[link] = tmp_path / download.value.suggested_filename
         download.value.save_as(files[link])
     public.close()
+    assert "林小川" not in files["#list-csv"].read_text(encoding="utf-8")  # numbers only, no personal data
     cli = Path(sys.executable).parent / "edubureau"
     result = subprocess.run(
-        [str(cli), "admissions", "verify-lottery", "--applicants", str(files["#list-csv"]), "--seed", SEED,
+        [str(cli), "admissions", "verify-lottery", "--applicants", str(files["#list-csv"]), "--seed", published_seed,
          "--order", str(files["#order-csv"])],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "一致" in result.stdout
+    assert "一致" in result.stdout and "不一致" not in result.stdout
+    assert published_hash in result.stdout  # the list hash recomputed from LIST.csv is the one published
 
     # The single tie-breaking number, then the allocation run.
     page.goto(campaign.get_absolute_url())
@@ -188,15 +197,12 @@ def test_registration_to_admitted_list(page, log_in, world, tmp_path):
 
     # The private school's admitted list, exported.
     with page.expect_download() as download:
-        page.locator(
-            f"a[href*='school={private.code}'][href*='placement'], a[href*='placements/export'][href*='{private.code}']"
-        ).first.click()
+        page.locator(f"#school-table tr[data-school='{private.code}'] a[href*='/placements/export/']").click()
     book = CalamineWorkbook.from_filelike(io.BytesIO(Path(download.value.path()).read_bytes()))
     rows = book.get_sheet_by_index(0).to_python()
-    admitted = {str(cell) for row in rows[1:] for cell in row}
-    assert len(rows) - 1 == 3, rows
-    assert (
-        set(draw.order[:3]) <= admitted
-        or {a.child_name for a in Application.objects.filter(number__in=draw.order[:3])} <= admitted
-    )
+    header, body = rows[0], rows[1:]
+    assert len(body) == 3, rows  # 3 places, 5 applicants: exactly the first three of the drawn order
+    number, school, reason = header.index("报名编号"), header.index("学校标识码"), header.index("录取方式")
+    assert {row[number] for row in body} == set(draw.order[:3])
+    assert {(row[school], row[reason]) for row in body} == {(private.code, "民办摇号录取")}
     assert not page.console_errors
