@@ -213,6 +213,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several apps get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolStageEnum": "edubureau.org.models.Stage",
+        "ProjectStageEnum": "edubureau.workplan.models.ProjectStageName",
+        "TaskStatusEnum": "edubureau.workplan.models.TaskStatus",
+        "DelayReasonEnum": "edubureau.workplan.models.DelayReason",
+        "DrawStatusEnum": "edubureau.admissions.models.draws.DrawStatus",
+        "AlertStatusEnum": "edubureau.health.models.AlertStatus",
+        "AppealStatusEnum": "edubureau.admissions.models.allocation.AppealStatus",
+        "ReportStatusEnum": "edubureau.equity.models.ReportStatus",
+    },
 }
 
 LOGGING = {

@@ -2,8 +2,12 @@
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+INTEGER_RANGE = [MinValueValidator(-(2**62)), MaxValueValidator(2**62)]
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -11,6 +15,15 @@ class SearchFilterSet(django_filters.FilterSet):
 
     search_fields = ()
     q = django_filters.CharFilter(method="search", label=_("搜索"))
+
+    def get_form_class(self):
+        # A number filter given 10**30 must be a form error, not a database overflow (SQLite and
+        # PostgreSQL integers are 64-bit).
+        form = super().get_form_class()
+        for field in form.base_fields.values():
+            if isinstance(field, forms.DecimalField) and INTEGER_RANGE[1] not in field.validators:
+                field.validators += INTEGER_RANGE
+        return form
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from edubureau.core import changelog
@@ -238,12 +239,15 @@ def _digest(payload: dict) -> str:
     return hashlib.md5(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def _school(data, errors: _Errors, user) -> School | None:
+def _school(data, errors: _Errors, user, school_class: SchoolClass | None = None) -> School | None:
     code = data.get("school")
     if not isinstance(code, str) or not code.strip() or len(code) > 20 or "\x00" in code:
         errors.append(f"学校标识码（school）“{_show(code)}”无效：请填写 10 位学校标识码。")
         return None
-    school = School.objects.filter(code=code.strip()).first()
+    if school_class is not None:
+        school = school_class.school
+    else:
+        school = School.objects.filter(code=code.strip()).first()
     if school is None:
         errors.append(f"学校标识码 {code} 不存在。")
         return None
@@ -256,22 +260,39 @@ def _school(data, errors: _Errors, user) -> School | None:
     return school
 
 
-_SCHOOL_DAYS: dict[datetime.date, tuple[float, bool]] = {}
+# Per-process memory of what every submission would otherwise read again: the calendar, the
+# reporting settings, the active rules, a school's class count. 8,000 reports of one day would ask
+# each of them 8,000 times. An edit shows at once in the process that made it (the signals below
+# clear the memory) and after at most a minute in the server's other processes.
+_REMEMBERED: dict[object, tuple[float, object]] = {}
 SCHOOL_DAY_CACHE_SECONDS = 60.0
 
 
-def _is_school_day(day: datetime.date) -> bool:
-    """people.calendar.is_school_day, remembered for a minute: 8,000 reports of one day would
-    otherwise ask the calendar 16,000 times. A calendar edit shows after at most a minute."""
+def _remembered(key, compute):
     now = time.monotonic()
-    cached = _SCHOOL_DAYS.get(day)
+    cached = _REMEMBERED.get(key)
     if cached is None or now - cached[0] > SCHOOL_DAY_CACHE_SECONDS:
-        cached = _SCHOOL_DAYS[day] = (now, is_school_day(day))
+        cached = _REMEMBERED[key] = (now, compute())
     return cached[1]
 
 
-def clear_caches() -> None:
-    _SCHOOL_DAYS.clear()
+def _is_school_day(day: datetime.date) -> bool:
+    """people.calendar.is_school_day, remembered for a minute."""
+    return _remembered(("school_day", day), lambda: is_school_day(day))
+
+
+def reporting_settings() -> ReportingSettings:
+    """ReportingSettings.get(), remembered for a minute (cleared when the settings are saved)."""
+    return _remembered("settings", ReportingSettings.get)
+
+
+def clear_caches(*_args, **_kwargs) -> None:
+    _REMEMBERED.clear()
+
+
+for _model in (ReportingSettings, ClusterRule, SchoolClass):
+    post_save.connect(clear_caches, sender=_model, dispatch_uid=f"health-cache-save-{_model.__name__}")
+    post_delete.connect(clear_caches, sender=_model, dispatch_uid=f"health-cache-delete-{_model.__name__}")
 
 
 def _check_day(day: datetime.date, today: datetime.date, errors: _Errors) -> None:
@@ -285,7 +306,9 @@ def _parse_report(data, *, user, settings: ReportingSettings, today: datetime.da
     errors = _Errors()
     if not isinstance(data, dict):
         raise ReportError(["日报应为一个 JSON 对象。"])
-    school = _school(data, errors, user)
+    # The usual report names an existing class: school and class in one query; else the school alone.
+    school_class = _class_by_code(data)
+    school = _school(data, errors, user, school_class)
     day = _date(data.get("date"), "日期（date）", errors)
     if day:
         _check_day(day, today, errors)
@@ -322,20 +345,36 @@ def _parse_report(data, *, user, settings: ReportingSettings, today: datetime.da
     for case in cases:
         errors.check(case.id_no not in seen, f"学生（{_who(case.id_no)}）在本日报中登记了两次。")
         seen.add(case.id_no)
-    school_class = _class(school, grade, class_no, errors) if school else None
+    if school_class is None and school:
+        school_class = _class(school, grade, class_no, errors)
     student_ids = _students(school_class, cases, errors) if school_class else {}
     if errors:
         raise ReportError(list(errors))
     return _Report(school, school_class, day, session, expected, present, sick, personal, cases, student_ids)
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _class_by_code(data: dict) -> SchoolClass | None:
+    """The class of this school year named by (school code, grade, class_no), its school joined."""
+    code, grade, class_no = data.get("school"), data.get("grade"), data.get("class_no")
+    if not (isinstance(code, str) and code.strip() and len(code) <= 20 and "\x00" not in code):
+        return None
+    if not (_is_int(grade) and _is_int(class_no)):
+        return None
+    return (
+        SchoolClass.objects.filter(
+            school__code=code.strip(), school_year__is_current=True, grade=grade, class_no=class_no
+        )
+        .select_related("school")
+        .first()
+    )
+
+
 def _class(school: School, grade, class_no, errors: _Errors) -> SchoolClass | None:
-    if (
-        isinstance(grade, bool)
-        or not isinstance(grade, int)
-        or isinstance(class_no, bool)
-        or not isinstance(class_no, int)
-    ):
+    if not (_is_int(grade) and _is_int(class_no)):
         errors.append(f"年级（grade）“{_show(grade)}”和班号（class_no）“{_show(class_no)}”应为整数。")
         return None
     school_class = (
@@ -392,7 +431,7 @@ def submit_class_report(
     """Validate and store one class report (all or nothing); identical resubmission changes nothing,
     a different one replaces the report and keeps the earlier version. Raises ReportError."""
     now = now or timezone.now()
-    settings = ReportingSettings.get()
+    settings = reporting_settings()
     clean = _parse_report(data, user=user, settings=settings, today=timezone.localdate(now))
     digest = clean.digest()
     actor = user if getattr(user, "pk", None) else None
@@ -402,6 +441,8 @@ def submit_class_report(
         same_day = {
             r.session: r for r in ClassReport.objects.filter(school_class=clean.school_class, date=clean.day)
         }
+        for r in same_day.values():  # already read: spares the version payload and the log two queries
+            r.school, r.school_class = clean.school, clean.school_class
         report = same_day.get(clean.session)
         if report is not None and report.payload_hash == digest:
             return Submission(report, "unchanged")
@@ -414,6 +455,7 @@ def submit_class_report(
             source=source,
         )  # fmt: skip
         had_cases = False
+        old_cases: list[SickCase] = []
         if report is None:
             report = ClassReport.objects.create(
                 school=clean.school,
@@ -425,8 +467,10 @@ def submit_class_report(
             changelog.log_create(report)
             status = "created"
         else:
-            had_cases = report.sick > 0
-            _keep_version(report, actor, now)
+            had_cases = report.sick > 0  # a stored report has as many cases as `sick`
+            if had_cases:
+                old_cases = list(report.cases.select_related("student").order_by("id"))
+            _keep_version(report, actor, now, old_cases)
             before = changelog.snapshot(report)
             for name, value in fields.items():
                 setattr(report, name, value)
@@ -434,26 +478,32 @@ def submit_class_report(
             report.save()
             changelog.log_update(report, before)
             status = "replaced"
-        if other is not None and other.counts_for_day == counts:
+        flipped = other is not None and other.counts_for_day == counts
+        if flipped:
             ClassReport.objects.filter(pk=other.pk).update(counts_for_day=not counts)
-        _write_cases(report, clean)
-        update_rollups(clean.school.pk, clean.day, stage=clean.school.stage, staff=False)
+        _write_cases(report, clean, old_cases)
+        # The day's case counts change only if this report has or had cases, or the other check
+        # (with cases) stopped or started counting for the day; otherwise they are not recounted.
+        cases_changed = bool(clean.cases) or had_cases or (flipped and other.sick > 0)
+        update_rollups(clean.school.pk, clean.day, stage=clean.school.stage, staff=False, cases=cases_changed)
         alerts = []
         if clean.cases or had_cases:
             alerts = evaluate_rules(clean.school.pk, clean.day, class_ids={clean.school_class.pk}, now=now)
     return Submission(report, status, alerts)
 
 
-def _keep_version(report: ClassReport, user, now) -> None:
+def _keep_version(report: ClassReport, user, now, cases: list[SickCase]) -> None:
     ClassReportVersion.objects.create(
-        report=report, version=report.version, payload=report_payload(report), submitted_at=report.submitted_at,
+        report=report, version=report.version, payload=report_payload(report, cases),
+        submitted_at=report.submitted_at,
         submitted_by_id=report.submitted_by_id, replaced_at=now, replaced_by=user,
     )  # fmt: skip
 
 
-def report_payload(report: ClassReport) -> dict:
-    """The report as the API's JSON shape (as stored now)."""
-    cases = report.cases.select_related("student").order_by("id")
+def report_payload(report: ClassReport, cases: list[SickCase] | None = None) -> dict:
+    """The report as the API's JSON shape (as stored now); `cases`: its cases if already read."""
+    if cases is None:
+        cases = report.cases.select_related("student").order_by("id")
     c = report.school_class
     return {
         "school": report.school.code, "grade": c.grade, "class_no": c.class_no, "date": report.date.isoformat(),
@@ -467,10 +517,11 @@ def report_payload(report: ClassReport) -> dict:
     }  # fmt: skip
 
 
-def _write_cases(report: ClassReport, clean: _Report) -> None:
-    """Bring the report's cases to the submitted list: rows of students still listed are updated
-    in place (their ids, and so the alerts' evidence, stay), others deleted, new ones inserted."""
-    existing = {c.student_id: c for c in SickCase.objects.filter(report=report)} if report.version > 1 else {}
+def _write_cases(report: ClassReport, clean: _Report, old_cases: list[SickCase]) -> None:
+    """Bring the report's cases (`old_cases`) to the submitted list: rows of students still listed
+    are updated in place (their ids, and so the alerts' evidence, stay), others deleted, new ones
+    inserted."""
+    existing = {c.student_id: c for c in old_cases}
     wanted = {clean.student_ids[c.id_no]: c for c in clean.cases}
     gone = [c.pk for sid, c in existing.items() if sid not in wanted]
     if gone:
@@ -507,13 +558,14 @@ def _counting(rows, key) -> dict[str, int]:
 
 
 def update_rollups(
-    school_id: int, day: datetime.date, *, stage: str | None = None, staff: bool = True
+    school_id: int, day: datetime.date, *, stage: str | None = None, staff: bool = True, cases: bool = True
 ) -> None:
     """Recompute the school's rollup row for the day from its reports (a few dozen rows, indexed)
     and upsert it. Called inside the submitting transaction, under the school lock.
 
     staff=False (a class report): the staff columns are left as they are (a staff report written
     earlier created the row; it upserts them itself), which saves the hot path a query.
+    cases=False (no case of the day changed): the case columns are left as they are, saving another.
     """
     if stage is None:
         stage = School.objects.filter(pk=school_id).values_list("stage", flat=True).first()
@@ -527,8 +579,10 @@ def update_rollups(
         sick=Sum("sick", filter=counting),
         personal=Sum("personal", filter=counting),
     )
-    cases = SickCase.objects.filter(school_id=school_id, date=day, report__counts_for_day=True)
-    groups = list(cases.values_list("symptoms", "diagnosis").annotate(n=Count("pk")).order_by())
+    groups = []
+    if cases:
+        rows = SickCase.objects.filter(school_id=school_id, date=day, report__counts_for_day=True)
+        groups = list(rows.values_list("symptoms", "diagnosis").annotate(n=Count("pk")).order_by())
     row = SchoolDayRollup(
         school_id=school_id, date=day, stage=stage, classes_expected=expected_class_count(school_id, day),
         classes_reported=agg["reported"], classes_late=agg["late"], classes_on_time=agg["reported"] - agg["late"],
@@ -545,6 +599,8 @@ def update_rollups(
         row.staff_on_duty, row.staff_sick = (on_duty["on_duty"], on_duty["sick"]) if on_duty else (None, None)
     else:
         fields = [f for f in fields if not f.startswith("staff_")]
+    if not cases:
+        fields = [f for f in fields if f not in ("cases", "symptom_counts", "diagnosis_counts")]
     SchoolDayRollup.objects.bulk_create(
         [row], update_conflicts=True, unique_fields=["school", "date"], update_fields=fields
     )
@@ -555,10 +611,13 @@ def _school_year_of(day: datetime.date) -> SchoolYear | None:
 
 
 def expected_class_count(school_id: int, day: datetime.date) -> int:
-    """The school's classes of the school year `day` falls in (one query)."""
-    return SchoolClass.objects.filter(
-        school_id=school_id, school_year__start_date__lte=day, school_year__end_date__gte=day
-    ).count()
+    """The school's classes of the school year `day` falls in (one query, remembered for a minute)."""
+    return _remembered(
+        ("classes", school_id, day),
+        lambda: SchoolClass.objects.filter(
+            school_id=school_id, school_year__start_date__lte=day, school_year__end_date__gte=day
+        ).count(),
+    )
 
 
 # ---------------------------------------------------------------- staff reports
@@ -700,7 +759,10 @@ def _rule_of(row: ClusterRule) -> rules.Rule:
 
 
 def active_rules() -> dict[str, tuple[ClusterRule, rules.Rule]]:
-    return {row.code: (row, _rule_of(row)) for row in ClusterRule.objects.filter(active=True)}
+    """The active rules, remembered for a minute (cleared when a rule is saved)."""
+    return _remembered(
+        "rules", lambda: {row.code: (row, _rule_of(row)) for row in ClusterRule.objects.filter(active=True)}
+    )
 
 
 def _case_rows(school_ids, start: datetime.date, end: datetime.date) -> dict[int, list[rules.Case]]:
@@ -752,7 +814,7 @@ def _persist_clusters(found: list[tuple[int, rules.Cluster]], known, now) -> lis
     for alert_id, case_id, student_id in links.values_list("alert_id", "sickcase_id", "sickcase__student_id"):
         evidence.setdefault(alert_id, set()).add(case_id)
         students.setdefault(alert_id, set()).add(student_id)
-    settings = ReportingSettings.get()
+    settings = reporting_settings()
     touched, changed, new_links = [], [], []
     for school_id, cluster in found:
         row = known[cluster.rule.code][0]

@@ -6,6 +6,7 @@ the API and the JSONL loader share one set of rules. The input serializers here 
 shape in the OpenAPI schema.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from edubureau.core.api import MaskedFieldsMixin
@@ -88,6 +89,7 @@ class RefusedSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.CharField(), help_text="每一处问题，指明字段与值")
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class SymptomsField(serializers.Field):
     def to_representation(self, value):
         return sym.to_names(value)
