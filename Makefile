@@ -62,6 +62,12 @@ bench: install
 	$(BIN)/python bench/bench_demo.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_student_list.py
+	$(BIN)/python bench/bench_health_alerts.py
+	$(BIN)/python bench/bench_admissions_allocate.py
+	$(BIN)/python bench/bench_admissions_lottery.py
+	$(BIN)/python bench/bench_workplan_docs.py
+	$(BIN)/python bench/bench_equity.py
+	@echo "bench/bench_health_submit.py needs PostgreSQL: DATABASE_URL=postgres://... $(BIN)/python bench/bench_health_submit.py"
 
 clean:
 	rm -rf $(VENV) node_modules edubureau/static/vendor var/static

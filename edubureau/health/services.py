@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from edubureau.core import changelog
@@ -293,6 +293,7 @@ def clear_caches(*_args, **_kwargs) -> None:
 for _model in (ReportingSettings, ClusterRule, SchoolClass):
     post_save.connect(clear_caches, sender=_model, dispatch_uid=f"health-cache-save-{_model.__name__}")
     post_delete.connect(clear_caches, sender=_model, dispatch_uid=f"health-cache-delete-{_model.__name__}")
+post_migrate.connect(clear_caches, dispatch_uid="health-cache-migrate")  # also sent after a flush (tests)
 
 
 def _check_day(day: datetime.date, today: datetime.date, errors: _Errors) -> None:
