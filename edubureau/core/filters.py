@@ -6,7 +6,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
 INTEGER_RANGE = [MinValueValidator(-(2**62)), MaxValueValidator(2**62)]
 
 

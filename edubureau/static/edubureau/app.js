@@ -8,6 +8,7 @@
  *   {{ options|json_script:"ID" }}                                the JSON in <script id="ID">
  *   data-confirm="Really delete?"                               confirm() before submit / click
  *   <select data-autosubmit>                                    submit the form on change
+ *   <form data-progress> … <div class="form-progress d-none">   show a progress bar while a slow POST runs
  *
  * ECharts (1 MB) is loaded on first use only, from the URL in this script tag's
  * data-echarts-src attribute, unless the page already loaded it.
@@ -266,5 +267,23 @@
     } else {
       el.form.submit();
     }
+  });
+
+  /* ---------- data-progress ---------- */
+
+  // <form data-progress> with a hidden .form-progress inside: a plain (non-HTMX) form whose work takes
+  // seconds shows its progress bar and disables its buttons once the submit really goes out.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-progress")) {
+      return;
+    }
+    var bar = form.querySelector(".form-progress");
+    if (bar) {
+      bar.classList.remove("d-none");
+    }
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.disabled = true;
+    });
   });
 })();
