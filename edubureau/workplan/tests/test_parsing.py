@@ -241,6 +241,35 @@ def test_it_explains_a_doc_without_libreoffice(monkeypatch):
         parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "要点.doc")
 
 
+def test_it_reads_a_word_97_doc_through_libreoffice(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("LibreOffice (soffice) not found: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("LibreOffice 未安装")
+    document = docx.Document()
+    for line in ("2024年工作要点", "一、资源建设", "1.加快学校建设。计划开工10个项目。", "2.改善办学条件。建成标准化考场41个。",
+                 "二、队伍建设", "3.加强教师培训。培训教师1200人次。"):  # fmt: skip
+        document.add_paragraph(line)
+    document.save(tmp_path / "要点.docx")
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "doc",
+         "--outdir", str(tmp_path / "out"), str(tmp_path / "要点.docx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    data = (tmp_path / "out" / "要点.doc").read_bytes()
+    assert data.startswith(b"\xd0\xcf\x11\xe0")  # really the Word 97-2003 format
+    parsed = parse_bytes(data, "要点.doc")
+    sections = parsed.sections
+    assert [s.title for s in sections] == ["资源建设", "队伍建设"]
+    assert [len(s.items) for s in sections] == [2, 1]
+    assert [(t.value, t.unit) for t in sections[0].items[1].targets] == [(41, "个")]
+
+
 def test_it_reads_a_docx_in_order_with_word_numbering():
     document = docx.Document()
     document.add_paragraph("2024年工作要点")
