@@ -15,6 +15,7 @@ import json
 import math
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -290,7 +291,7 @@ def clear_caches(*_args, **_kwargs) -> None:
     _REMEMBERED.clear()
 
 
-for _model in (ReportingSettings, ClusterRule, SchoolClass):
+for _model in (ReportingSettings, ClusterRule, SchoolClass, School, SchoolYear):
     post_save.connect(clear_caches, sender=_model, dispatch_uid=f"health-cache-save-{_model.__name__}")
     post_delete.connect(clear_caches, sender=_model, dispatch_uid=f"health-cache-delete-{_model.__name__}")
 post_migrate.connect(clear_caches, dispatch_uid="health-cache-migrate")  # also sent after a flush (tests)
@@ -359,19 +360,25 @@ def _is_int(value) -> bool:
 
 
 def _class_by_code(data: dict) -> SchoolClass | None:
-    """The class of this school year named by (school code, grade, class_no), its school joined."""
+    """The class of this school year named by (school code, grade, class_no), its school attached."""
     code, grade, class_no = data.get("school"), data.get("grade"), data.get("class_no")
     if not (isinstance(code, str) and code.strip() and len(code) <= 20 and "\x00" not in code):
         return None
     if not (_is_int(grade) and _is_int(class_no)):
         return None
-    return (
-        SchoolClass.objects.filter(
-            school__code=code.strip(), school_year__is_current=True, grade=grade, class_no=class_no
-        )
-        .select_related("school")
-        .first()
-    )
+    return current_classes().get((code.strip(), grade, class_no))
+
+
+def current_classes() -> dict[tuple[str, int, int], SchoolClass]:
+    """The district's classes of the current school year by (school code, grade, class_no), their
+    schools attached; remembered for a minute. One query a minute instead of one per report; a class
+    added since (by a bulk import, which sends no signal) is looked up in the database by `_class`."""
+
+    def load():
+        rows = SchoolClass.objects.filter(school_year__is_current=True).select_related("school")
+        return {(c.school.code, c.grade, c.class_no): c for c in rows}
+
+    return _remembered("classes", load)
 
 
 def _class(school: School, grade, class_no, errors: _Errors) -> SchoolClass | None:
@@ -426,6 +433,16 @@ def _is_late(day: datetime.date, session: str, at: datetime.datetime, settings: 
 # ---------------------------------------------------------------- class reports
 
 
+def _lock_school(school_id: int) -> None:
+    """The per-school lock (see the module docstring); SQLite locks the whole database instead."""
+    if connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {School._meta.db_table} WHERE id = %s FOR UPDATE", [school_id])
+
+
+_SAME_DAY_SQL = f"SELECT * FROM {ClassReport._meta.db_table} WHERE school_class_id = %s AND date = %s"
+
+
 def submit_class_report(
     data, *, user=None, source: str = Source.WEB, now: datetime.datetime | None = None
 ) -> Submission:
@@ -437,10 +454,9 @@ def submit_class_report(
     digest = clean.digest()
     actor = user if getattr(user, "pk", None) else None
     with transaction.atomic():
-        # The per-school lock: see the module docstring.
-        School.objects.select_for_update().filter(pk=clean.school.pk).values_list("pk").first()
+        _lock_school(clean.school.pk)
         same_day = {
-            r.session: r for r in ClassReport.objects.filter(school_class=clean.school_class, date=clean.day)
+            r.session: r for r in ClassReport.objects.raw(_SAME_DAY_SQL, [clean.school_class.pk, clean.day])
         }
         for r in same_day.values():  # already read: spares the version payload and the log two queries
             r.school, r.school_class = clean.school, clean.school_class
@@ -486,10 +502,25 @@ def submit_class_report(
         # The day's case counts change only if this report has or had cases, or the other check
         # (with cases) stopped or started counting for the day; otherwise they are not recounted.
         cases_changed = bool(clean.cases) or had_cases or (flipped and other.sick > 0)
-        update_rollups(clean.school.pk, clean.day, stage=clean.school.stage, staff=False, cases=cases_changed)
-        alerts = []
+        alerts, day_cases, rows = [], None, []
+        if cases_changed:
+            # One read of the school's cases serves the rollup (the day's) and the rules (the window's).
+            window = rules.longest_window([r for _row, r in active_rules().values()])
+            rows = _case_rows([clean.school.pk], clean.day - datetime.timedelta(days=window - 1), clean.day)
+            day_cases = [(r[5], r[6]) for r in rows if r[4] == clean.day and r[7]]
+        update_rollups(
+            clean.school.pk,
+            clean.day,
+            stage=clean.school.stage,
+            staff=False,
+            cases=cases_changed,
+            day_cases=day_cases,
+        )
         if clean.cases or had_cases:
-            alerts = evaluate_rules(clean.school.pk, clean.day, class_ids={clean.school_class.pk}, now=now)
+            cases = _rule_cases(rows).get(clean.school.pk, [])
+            alerts = evaluate_rules(
+                clean.school.pk, clean.day, class_ids={clean.school_class.pk}, now=now, cases=cases
+            )
     return Submission(report, status, alerts)
 
 
@@ -559,7 +590,13 @@ def _counting(rows, key) -> dict[str, int]:
 
 
 def update_rollups(
-    school_id: int, day: datetime.date, *, stage: str | None = None, staff: bool = True, cases: bool = True
+    school_id: int,
+    day: datetime.date,
+    *,
+    stage: str | None = None,
+    staff: bool = True,
+    cases: bool = True,
+    day_cases: list[tuple[int, str]] | None = None,
 ) -> None:
     """Recompute the school's rollup row for the day from its reports (a few dozen rows, indexed)
     and upsert it. Called inside the submitting transaction, under the school lock.
@@ -567,44 +604,68 @@ def update_rollups(
     staff=False (a class report): the staff columns are left as they are (a staff report written
     earlier created the row; it upserts them itself), which saves the hot path a query.
     cases=False (no case of the day changed): the case columns are left as they are, saving another.
+    day_cases: the (symptoms, diagnosis) of the day's counting cases, if the caller has read them.
+
+    Hand-written SQL (the same on SQLite and PostgreSQL): every class report of a district day runs
+    this, and the ORM spent longer building these statements than the database ran them.
     """
     if stage is None:
         stage = School.objects.filter(pk=school_id).values_list("stage", flat=True).first()
-    counting = Q(counts_for_day=True)
-    morning = Q(session=Session.MORNING)
-    agg = ClassReport.objects.filter(school_id=school_id, date=day).aggregate(
-        reported=Count("pk", filter=morning),
-        late=Count("pk", filter=morning & Q(late=True)),
-        expected=Sum("expected", filter=counting),
-        present=Sum("present", filter=counting),
-        sick=Sum("sick", filter=counting),
-        personal=Sum("personal", filter=counting),
-    )
+    columns = {"school_id": school_id, "date": day, "stage": stage,
+               "classes_expected": expected_class_count(school_id, day)}  # fmt: skip
+    updated = ["stage", "classes_expected", *_REPORT_SUMS]
     groups = []
     if cases:
-        rows = SickCase.objects.filter(school_id=school_id, date=day, report__counts_for_day=True)
-        groups = list(rows.values_list("symptoms", "diagnosis").annotate(n=Count("pk")).order_by())
-    row = SchoolDayRollup(
-        school_id=school_id, date=day, stage=stage, classes_expected=expected_class_count(school_id, day),
-        classes_reported=agg["reported"], classes_late=agg["late"], classes_on_time=agg["reported"] - agg["late"],
-        expected=agg["expected"] or 0, present=agg["present"] or 0, sick=agg["sick"] or 0,
-        personal=agg["personal"] or 0, cases=sum(n for _s, _d, n in groups),
-        symptom_counts=_counting([(s, n) for s, _d, n in groups], "symptoms"),
-        diagnosis_counts=_counting([(d, n) for _s, d, n in groups], "diagnosis"),
-    )  # fmt: skip
-    fields = [f.name for f in SchoolDayRollup._meta.concrete_fields if f.name not in ("id", "school", "date")]
+        if day_cases is None:
+            with connection.cursor() as cursor:
+                cursor.execute(_CASE_GROUPS_SQL, [school_id, day])
+                groups = cursor.fetchall()
+        else:
+            groups = [(s, d, n) for (s, d), n in Counter(day_cases).items()]
+        updated += ["cases", "symptom_counts", "diagnosis_counts"]
+    json_value = connection.ops.adapt_json_value
+    columns |= {
+        "cases": sum(n for _s, _d, n in groups),
+        "symptom_counts": json_value(_counting([(s, n) for s, _d, n in groups], "symptoms"), None),
+        "diagnosis_counts": json_value(_counting([(d, n) for _s, d, n in groups], "diagnosis"), None),
+        "staff_on_duty": None,
+        "staff_sick": None,
+    }
     if staff:
         on_duty = (
             StaffHealthReport.objects.filter(school_id=school_id, date=day).values("on_duty", "sick").first()
         )
-        row.staff_on_duty, row.staff_sick = (on_duty["on_duty"], on_duty["sick"]) if on_duty else (None, None)
-    else:
-        fields = [f for f in fields if not f.startswith("staff_")]
-    if not cases:
-        fields = [f for f in fields if f not in ("cases", "symptom_counts", "diagnosis_counts")]
-    SchoolDayRollup.objects.bulk_create(
-        [row], update_conflicts=True, unique_fields=["school", "date"], update_fields=fields
+        if on_duty:
+            columns["staff_on_duty"], columns["staff_sick"] = on_duty["on_duty"], on_duty["sick"]
+        updated += ["staff_on_duty", "staff_sick"]
+    names = [*columns, *_REPORT_SUMS]
+    sql = (
+        f"INSERT INTO {SchoolDayRollup._meta.db_table} ({', '.join(names)}) "
+        f"SELECT {', '.join(['%s'] * len(columns))}, {', '.join(_REPORT_SUMS.values())} "
+        f"FROM {ClassReport._meta.db_table} WHERE school_id = %s AND date = %s "
+        f"ON CONFLICT (school_id, date) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in updated)}"
     )
+    with connection.cursor() as cursor:
+        sessions = [Session.MORNING] * sum(v.count("%s") for v in _REPORT_SUMS.values())
+        cursor.execute(sql, [*columns.values(), *sessions, school_id, day])
+
+
+# The class-report columns of the rollup, summed over the school's reports of the day: classes
+# count their 晨检 report (each %s: the session), numbers the report that counts for the day.
+_REPORT_SUMS = {
+    "classes_reported": "COUNT(*) FILTER (WHERE session = %s)",
+    "classes_on_time": "COUNT(*) FILTER (WHERE session = %s AND NOT late)",
+    "classes_late": "COUNT(*) FILTER (WHERE session = %s AND late)",
+    "expected": "COALESCE(SUM(expected) FILTER (WHERE counts_for_day), 0)",
+    "present": "COALESCE(SUM(present) FILTER (WHERE counts_for_day), 0)",
+    "sick": "COALESCE(SUM(sick) FILTER (WHERE counts_for_day), 0)",
+    "personal": "COALESCE(SUM(personal) FILTER (WHERE counts_for_day), 0)",
+}
+_CASE_GROUPS_SQL = (
+    f"SELECT c.symptoms, c.diagnosis, COUNT(*) FROM {SickCase._meta.db_table} c "
+    f"JOIN {ClassReport._meta.db_table} r ON r.id = c.report_id "
+    "WHERE c.school_id = %s AND c.date = %s AND r.counts_for_day GROUP BY c.symptoms, c.diagnosis"
+)
 
 
 def _school_year_of(day: datetime.date) -> SchoolYear | None:
@@ -766,27 +827,47 @@ def active_rules() -> dict[str, tuple[ClusterRule, rules.Rule]]:
     )
 
 
-def _case_rows(school_ids, start: datetime.date, end: datetime.date) -> dict[int, list[rules.Case]]:
-    rows = SickCase.objects.filter(date__range=(start, end))
+def _case_rows(school_ids, start: datetime.date, end: datetime.date) -> list[tuple]:
+    """The sick-case rows of the schools (None: all) from start to end, as tuples
+    (id, school, student, class, date, symptoms, diagnosis, counts for the day). Read on every
+    submission with cases, hence plain SQL."""
+    sql = (
+        "SELECT c.id, c.school_id, c.student_id, c.school_class_id, c.date, c.symptoms, c.diagnosis, "
+        f"r.counts_for_day FROM {SickCase._meta.db_table} c JOIN {ClassReport._meta.db_table} r ON r.id = c.report_id "
+        "WHERE c.date BETWEEN %s AND %s"
+    )
+    params: list = [start, end]
     if school_ids is not None:
-        rows = rows.filter(school_id__in=school_ids)
+        school_ids = list(school_ids)
+        sql += f" AND c.school_id IN ({', '.join(['%s'] * len(school_ids))})"
+        params += school_ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _rule_cases(rows: list[tuple]) -> dict[int, list[rules.Case]]:
+    """`_case_rows` as the rules see them, by school."""
     by_school: dict[int, list[rules.Case]] = {}
-    for pk, school_id, student_id, class_id, day, symptoms, diagnosis in rows.values_list(
-        "pk", "school_id", "student_id", "school_class_id", "date", "symptoms", "diagnosis"
-    ):
+    for pk, school_id, student_id, class_id, day, symptoms, diagnosis, _counts in rows:
         by_school.setdefault(school_id, []).append(
             rules.Case(pk, student_id, class_id, day, symptoms, diagnosis)
         )
     return by_school
 
 
-def evaluate_rules(school_id: int, day: datetime.date, *, class_ids=None, now=None) -> list[Alert]:
-    """Rule alerts of one school for the windows ending on `day` (called on each submission)."""
+def evaluate_rules(
+    school_id: int, day: datetime.date, *, class_ids=None, now=None, cases=None
+) -> list[Alert]:
+    """Rule alerts of one school for the windows ending on `day` (called on each submission);
+    `cases`: the school's cases of the longest window, if the caller has read them."""
     known = active_rules()
     if not known:
         return []
-    window = rules.longest_window([r for _row, r in known.values()])
-    cases = _case_rows([school_id], day - datetime.timedelta(days=window - 1), day).get(school_id, [])
+    if cases is None:
+        window = rules.longest_window([r for _row, r in known.values()])
+        rows = _case_rows([school_id], day - datetime.timedelta(days=window - 1), day)
+        cases = _rule_cases(rows).get(school_id, [])
     found = rules.clusters([r for _row, r in known.values()], cases, day, class_ids=class_ids)
     return _persist_clusters([(school_id, c) for c in found], known, now or timezone.now())
 
@@ -979,7 +1060,7 @@ def evaluate_day(day: datetime.date, *, now=None) -> dict[str, int]:
     known = active_rules()
     rule_list = [r for _row, r in known.values()]
     window = rules.longest_window(rule_list)
-    by_school = _case_rows(None, day - datetime.timedelta(days=window - 1), day)
+    by_school = _rule_cases(_case_rows(None, day - datetime.timedelta(days=window - 1), day))
     matching = rules.matching_rules(rule_list, [c for cases in by_school.values() for c in cases])
     found = [
         (school_id, c)
