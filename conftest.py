@@ -25,6 +25,17 @@ def _no_login_lockout(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _forget_remembered_registry():
+    # The health reports remember the calendar, settings, rules and class registry for a minute
+    # per process; each test builds its own, and a rolled-back test sends no signal to clear them.
+    from edubureau.health import services
+
+    services.clear_caches()
+    yield
+    services.clear_caches()
+
+
 @pytest.fixture
 def district(db):
     return District.objects.create(code="310112", name="闵行区")

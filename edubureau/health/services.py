@@ -405,8 +405,10 @@ def _students(school_class: SchoolClass, cases: list[_Case], errors: _Errors) ->
         return {}
     numbers = [c.id_no for c in cases if not c.id_no.startswith("#")]
     pks = [int(c.id_no[1:]) for c in cases if c.id_no.startswith("#")]
-    rows = Student.objects.filter(Q(id_number__in=numbers) | Q(pk__in=pks)).values_list(
-        "id_number", "pk", "school_class_id", "status", "name"
+    rows = (
+        Student.objects.filter(Q(id_number__in=numbers) | Q(pk__in=pks))
+        .order_by()  # the default order joins the class and school tables for nothing
+        .values_list("id_number", "pk", "school_class_id", "status", "name")
     )
     found = {}
     for number, pk, class_id, status, name in rows:
@@ -673,13 +675,19 @@ def _school_year_of(day: datetime.date) -> SchoolYear | None:
 
 
 def expected_class_count(school_id: int, day: datetime.date) -> int:
-    """The school's classes of the school year `day` falls in (one query, remembered for a minute)."""
-    return _remembered(
-        ("classes", school_id, day),
-        lambda: SchoolClass.objects.filter(
-            school_id=school_id, school_year__start_date__lte=day, school_year__end_date__gte=day
-        ).count(),
+    """The school's classes of the school year `day` falls in (one query for all schools, remembered
+    for a minute)."""
+    counts = _remembered(
+        ("classes", day),
+        lambda: dict(
+            SchoolClass.objects.filter(school_year__start_date__lte=day, school_year__end_date__gte=day)
+            .order_by()
+            .values("school_id")
+            .annotate(n=Count("pk"))
+            .values_list("school_id", "n")
+        ),
     )
+    return counts.get(school_id, 0)
 
 
 # ---------------------------------------------------------------- staff reports

@@ -105,13 +105,3 @@ def pupils_a2(school_a, health_class_a2):
 @pytest.fixture
 def pupils_b(school_b, health_class_b):
     return [make_pupil(school_b, health_class_b) for _ in range(4)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_school_day_cache():
-    # services remember is_school_day for a minute; each test builds its own calendar
-    from edubureau.health import services
-
-    services.clear_caches()
-    yield
-    services.clear_caches()

@@ -7,6 +7,8 @@ from edubureau.core.models import ChangeRecord
 from edubureau.health import services
 from edubureau.health.models import Alert, ClassReport, ClassReportVersion, SchoolDayRollup, SickCase
 from edubureau.health.services import OutOfScope, ReportError, submit_class_report
+from edubureau.org.models import SchoolStatus
+from edubureau.people.models import SchoolClass, SchoolYear
 
 from .conftest import SCHOOL_DAY, case, make_pupil, report
 
@@ -257,3 +259,36 @@ def test_a_new_pupil_in_the_class_can_be_reported(school_a, health_class_a):
     pupil = make_pupil(school_a, health_class_a)
     submit_class_report(report(health_class_a, cases=[pupil]), now=ON_TIME)
     assert SickCase.objects.get().student == pupil
+
+
+def test_a_class_added_by_a_bulk_import_is_found_although_the_registry_is_remembered(
+    school_a, health_class_a, calendar
+):
+    submit_class_report(report(health_class_a), now=ON_TIME)  # fills the remembered class list
+    added = SchoolClass.objects.bulk_create(
+        [SchoolClass(school=school_a, school_year=calendar, grade=4, class_no=1)]
+    )
+    assert submit_class_report(report(added[0]), now=ON_TIME).status == "created"
+
+
+def test_a_school_closed_after_its_classes_were_remembered_refuses_reports(
+    school_a, health_class_a2, health_class_a
+):
+    submit_class_report(report(health_class_a2), now=ON_TIME)  # fills the remembered class list
+    school_a.status = SchoolStatus.CLOSED
+    school_a.save()
+    with pytest.raises(ReportError) as err:
+        submit_class_report(report(health_class_a), now=ON_TIME)
+    assert any("不接收日报" in m for m in err.value.messages)
+    assert ClassReport.objects.count() == 1
+
+
+def test_the_rollup_counts_the_classes_of_the_school_year(
+    school_a, health_class_a, health_class_a2, calendar
+):
+    next_year = SchoolYear.objects.create(
+        start_year=2026, start_date=datetime.date(2026, 9, 1), end_date=datetime.date(2027, 8, 31)
+    )
+    SchoolClass.objects.create(school=school_a, school_year=next_year, grade=4, class_no=2)
+    submit_class_report(report(health_class_a), now=ON_TIME)
+    assert SchoolDayRollup.objects.get().classes_expected == 2
