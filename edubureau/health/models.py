@@ -104,7 +104,57 @@ class ClusterRule(models.Model):
         return "，伴".join(parts)
 
 
-class ClassReport(models.Model):
+class SubmittedReport(models.Model):
+    """What every submitted report records about its submission: the version (a resubmission with
+    other content replaces the report and counts up), the content hash that makes an identical
+    resubmission a no-op, who and when, late or not, and where from."""
+
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    payload_hash = models.CharField(_("内容摘要"), max_length=32)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    late = models.BooleanField(_("迟报"), default=False)
+    source = models.CharField(_("来源"), max_length=4, choices=Source.choices, default=Source.WEB)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_module = "health"
+    scope_path = "school"
+
+    class Meta:
+        abstract = True
+
+
+class IllnessRecord(models.Model):
+    """One person's illness as reported on a day: symptoms (a bit mask of the symptom list, plus
+    free text for 其他), onset, doctor, diagnosis and expected return."""
+
+    symptoms = models.PositiveIntegerField(_("症状"), default=0, help_text=_("症状表的位掩码"))
+    other_symptoms = models.CharField(_("其他症状"), max_length=100, blank=True)
+    onset = models.DateField(_("发病日期"))
+    seen_doctor = models.BooleanField(_("已就诊"), default=False)
+    diagnosis = models.CharField(_("诊断"), max_length=20, choices=DIAGNOSIS_CHOICES, blank=True)
+    expected_return = models.DateField(_("预计返校日期"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_module = "health"
+    scope_path = "school"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def symptom_names(self) -> list[str]:
+        return sym.to_names(self.symptoms)
+
+    @property
+    def symptom_label(self) -> str:
+        return sym.label(self.symptoms, self.other_symptoms)
+
+
+class ClassReport(SubmittedReport):
     """One class's report for one school day and check (晨检 / 午检): the counts and, in
     SickCase, one row per student absent for illness. Resubmitting replaces it in place (the
     earlier payload goes to ClassReportVersion)."""
@@ -130,19 +180,6 @@ class ClassReport(models.Model):
     zero_report = models.BooleanField(_("零报告"), default=False)
     # The report that gives the class's numbers for the day: the latest check (午检 over 晨检).
     counts_for_day = models.BooleanField(_("计入当日"), default=True)
-    version = models.PositiveSmallIntegerField(_("版本"), default=1)
-    payload_hash = models.CharField(_("内容摘要"), max_length=32)
-    submitted_at = models.DateTimeField(_("提交时间"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
-    late = models.BooleanField(_("迟报"), default=False)
-    source = models.CharField(_("来源"), max_length=4, choices=Source.choices, default=Source.WEB)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_module = "health"
-    scope_path = "school"
 
     class Meta:
         verbose_name = _("班级日报")
@@ -207,7 +244,7 @@ class ClassReportVersion(models.Model):
         return f"{self.report} 第{self.version}版"
 
 
-class SickCase(models.Model):
+class SickCase(IllnessRecord):
     """A student absent for illness on one report's day (因病缺课登记), with the follow-up.
 
     The same illness (student + onset) appears on every day's report while the student is away;
@@ -228,20 +265,10 @@ class SickCase(models.Model):
         Student, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="sick_cases", db_index=False
     )
     date = models.DateField(_("缺课日期"))
-    symptoms = models.PositiveIntegerField(_("症状"), default=0, help_text=_("症状表的位掩码"))
-    other_symptoms = models.CharField(_("其他症状"), max_length=100, blank=True)
-    onset = models.DateField(_("发病日期"))
-    seen_doctor = models.BooleanField(_("已就诊"), default=False)
-    diagnosis = models.CharField(_("诊断"), max_length=20, choices=DIAGNOSIS_CHOICES, blank=True)
-    expected_return = models.DateField(_("预计返校日期"), null=True, blank=True)
     returned_on = models.DateField(_("返校日期"), null=True, blank=True)
     certificate = models.BooleanField(_("已交复课证明"), default=False)
     days_missed = models.PositiveSmallIntegerField(_("缺课天数"), null=True, blank=True)
     closed = models.BooleanField(_("已结案"), default=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_module = "health"
-    scope_path = "school"
 
     class Meta:
         verbose_name = _("因病缺课登记")
@@ -270,19 +297,11 @@ class SickCase(models.Model):
         return reverse("health:case_detail", args=[self.pk])
 
     @property
-    def symptom_names(self) -> list[str]:
-        return sym.to_names(self.symptoms)
-
-    @property
-    def symptom_label(self) -> str:
-        return sym.label(self.symptoms, self.other_symptoms)
-
-    @property
     def needs_certificate(self) -> bool:
         return self.diagnosis in sym.NEEDS_CERTIFICATE
 
 
-class StaffHealthReport(models.Model):
+class StaffHealthReport(SubmittedReport):
     """A school's staff health status for one day (在岗, 因病缺勤 with StaffSickCase rows)."""
 
     school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+")
@@ -291,19 +310,6 @@ class StaffHealthReport(models.Model):
     on_duty = models.PositiveSmallIntegerField(_("在岗"))
     sick = models.PositiveSmallIntegerField(_("因病缺勤"))
     personal = models.PositiveSmallIntegerField(_("因事缺勤"), default=0)
-    version = models.PositiveSmallIntegerField(_("版本"), default=1)
-    payload_hash = models.CharField(_("内容摘要"), max_length=32)
-    submitted_at = models.DateTimeField(_("提交时间"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
-    late = models.BooleanField(_("迟报"), default=False)
-    source = models.CharField(_("来源"), max_length=4, choices=Source.choices, default=Source.WEB)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_module = "health"
-    scope_path = "school"
 
     class Meta:
         verbose_name = _("教职工健康日报")
@@ -323,7 +329,7 @@ class StaffHealthReport(models.Model):
         return reverse("health:staff_report_detail", args=[self.pk])
 
 
-class StaffSickCase(models.Model):
+class StaffSickCase(IllnessRecord):
     report = models.ForeignKey(
         StaffHealthReport, verbose_name=_("日报"), on_delete=models.CASCADE, related_name="cases"
     )
@@ -332,16 +338,7 @@ class StaffSickCase(models.Model):
         Staff, verbose_name=_("教职工"), on_delete=models.PROTECT, related_name="sick_cases"
     )
     date = models.DateField(_("缺勤日期"))
-    symptoms = models.PositiveIntegerField(_("症状"), default=0)
-    other_symptoms = models.CharField(_("其他症状"), max_length=100, blank=True)
-    onset = models.DateField(_("发病日期"))
-    seen_doctor = models.BooleanField(_("已就诊"), default=False)
-    diagnosis = models.CharField(_("诊断"), max_length=20, choices=DIAGNOSIS_CHOICES, blank=True)
     expected_return = models.DateField(_("预计返岗日期"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_module = "health"
-    scope_path = "school"
 
     class Meta:
         verbose_name = _("教职工因病缺勤")
@@ -356,10 +353,6 @@ class StaffSickCase(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.staff}"
-
-    @property
-    def symptom_label(self) -> str:
-        return sym.label(self.symptoms, self.other_symptoms)
 
 
 class SchoolDayRollup(models.Model):

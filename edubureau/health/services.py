@@ -490,12 +490,7 @@ def submit_class_report(
             if had_cases:
                 old_cases = list(report.cases.select_related("student").order_by("id"))
             _keep_version(report, actor, now, old_cases)
-            before = changelog.snapshot(report)
-            for name, value in fields.items():
-                setattr(report, name, value)
-            report.version += 1
-            report.save()
-            changelog.log_update(report, before)
+            _replace(report, fields)
             status = "replaced"
         flipped = other is not None and other.counts_for_day == counts
         if flipped:
@@ -524,6 +519,16 @@ def submit_class_report(
                 clean.school.pk, clean.day, class_ids={clean.school_class.pk}, now=now, cases=cases
             )
     return Submission(report, status, alerts)
+
+
+def _replace(report: ClassReport | StaffHealthReport, fields: dict) -> None:
+    """Give a stored report its resubmitted content: fields set, version counted up, change logged."""
+    before = changelog.snapshot(report)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.version += 1
+    report.save()
+    changelog.log_update(report, before)
 
 
 def _keep_version(report: ClassReport, user, now, cases: list[SickCase]) -> None:
@@ -757,12 +762,7 @@ def submit_staff_report(
             changelog.log_create(report)
             status = "created"
         else:
-            before = changelog.snapshot(report)
-            for name, value in fields.items():
-                setattr(report, name, value)
-            report.version += 1
-            report.save()
-            changelog.log_update(report, before)
+            _replace(report, fields)
             report.cases.all().delete()
             status = "replaced"
         StaffSickCase.objects.bulk_create(
