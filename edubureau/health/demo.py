@@ -1,6 +1,6 @@
-"""Demo data of the daily health report for term 1 (2025-09-01 … 2026-01-23): the school-day
-rollups of every school for the whole term, and the 晨检 reports of every class with the sick
-records behind them for the term's last six weeks (from DETAIL_FROM), plus the alerts.
+"""Demo data of the daily health report for term 1 (2025-09-01 … 2026-01-23): the 晨检 report of
+every class for every school day of the term with the sick records behind them, the school-day
+rollups, and the alerts.
 
 What it shows:
 - a winter influenza wave (influenza-like illness peaking around New Year) over a background of
@@ -74,10 +74,6 @@ BASE_INCIDENCE = 0.0030  # new illnesses per pupil and school day outside the wa
 FLU_INCIDENCE = 0.0032  # extra influenza-like illness at the peak
 PERSONAL_RATE = 0.004
 STAFF_DAYS = 20
-# Class reports and sick records are written from this day on (the last six weeks of the term);
-# before it, the school-day rollups alone carry the term (trends, completeness, statistical
-# alerts). Writing all ~418,000 class-days took longer than the demo's time budget.
-DETAIL_FROM = datetime.date(2025, 12, 15)
 
 # Background illness: (weight, symptom sets, possible diagnoses when seen by a doctor)
 BACKGROUND = [
@@ -278,7 +274,6 @@ class _Builder:
             if t >= n_days - 2:
                 missing.add(self.silent_school)
             midnight = datetime.datetime.combine(day, datetime.time(0), TZ)
-            detailed = day >= DETAIL_FROM
             for i, (class_id, school_id) in enumerate(self.classes):
                 current = active.get(class_id)
                 if current:
@@ -296,8 +291,7 @@ class _Builder:
                 late = late_draw[i] < (0.6 if school_id in late_schools else 0.015)
                 at = midnight + minutes[(571 + minute_draw[i] // 2) if late else (440 + minute_draw[i])]
                 present = expected - sick - away
-                if detailed:
-                    reports.append((report_id, school_id, class_id, day, "晨检", expected, present, sick, away,
+                reports.append((report_id, school_id, class_id, day, "晨检", expected, present, sick, away,
                                 sick + away == 0, True, 1, "demo", at, late, "demo"))  # fmt: skip
                 roll = rollups.get((school_id, day))
                 if roll is None:
@@ -313,15 +307,14 @@ class _Builder:
                 if current:
                     symptom_counts, diagnosis_counts = roll["symptom_counts"], roll["diagnosis_counts"]
                     for ill in current:
-                        if detailed:
-                            cases.append((case_id, report_id, school_id, class_id, ill, day))
-                            case_id += 1
+                        cases.append((case_id, report_id, school_id, class_id, ill, day))
+                        case_id += 1
                         for name in ill.names:
                             symptom_counts[name] = symptom_counts.get(name, 0) + 1
                         if ill.diagnosis:
                             diagnosis_counts[ill.diagnosis] = diagnosis_counts.get(ill.diagnosis, 0) + 1
                     roll["cases"] += sick
-                report_id += detailed
+                report_id += 1
         self._write_reports(reports, cases, last)
         self._staff(rollups)
         self._write_rollups(rollups)
