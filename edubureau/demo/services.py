@@ -161,7 +161,13 @@ def build_demo(seed: int = 2020, scale: str = "full", progress=_noop) -> DemoRes
     rng = random.Random(seed)
     plan = plans.full_plan(rng) if scale == "full" else plans.small_plan(rng)
     with transaction.atomic():
-        return _Builder(rng, plan, progress).build(seed, scale)
+        result = _Builder(rng, plan, progress).build(seed, scale)
+    if connection.vendor == "postgresql":
+        # Hundreds of thousands of rows were just copied in: without fresh statistics the planner
+        # takes the tables for nearly empty until autovacuum gets to them (if it is on at all).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return result
 
 
 def planned_size(seed: int, scale: str) -> tuple[int, int]:

@@ -273,7 +273,8 @@ class SickCase(IllnessRecord):
     class Meta:
         verbose_name = _("因病缺课登记")
         verbose_name_plural = _("因病缺课登记")
-        ordering = ["-date", "school_class", "student"]
+        # the student's name, not the student: the student's own order would join its school and class again
+        ordering = ["-date", "school_class", "student__name"]
         indexes = [
             models.Index(fields=["school", "date"], name="health_case_school_date_idx"),
             models.Index(fields=["student", "onset"], name="health_case_student_onset_idx"),
