@@ -504,7 +504,7 @@ def submit_class_report(
             # One read of the school's cases serves the rollup (the day's) and the rules (the window's).
             window = rules.longest_window([r for _row, r in active_rules().values()])
             rows = _case_rows([clean.school.pk], clean.day - datetime.timedelta(days=window - 1), clean.day)
-            day_cases = [(r[5], r[6]) for r in rows if r[4] == clean.day and r[7]]
+            day_cases = [(s, d) for *_ids, date, s, d, counts in rows if date == clean.day and counts]
         update_rollups(
             clean.school.pk,
             clean.day,
