@@ -499,19 +499,18 @@ def submit_class_report(
         # The day's case counts change only if this report has or had cases, or the other check
         # (with cases) stopped or started counting for the day; otherwise they are not recounted.
         cases_changed = bool(clean.cases) or had_cases or (flipped and other.sick > 0)
-        alerts, day_cases, rows = [], None, []
+        alerts, rows = [], None
         if cases_changed:
             # One read of the school's cases serves the rollup (the day's) and the rules (the window's).
             window = rules.longest_window([r for _row, r in active_rules().values()])
             rows = _case_rows([clean.school.pk], clean.day - datetime.timedelta(days=window - 1), clean.day)
-            day_cases = [(s, d) for *_ids, date, s, d, counts in rows if date == clean.day and counts]
         update_rollups(
             clean.school.pk,
             clean.day,
             stage=clean.school.stage,
             staff=False,
             cases=cases_changed,
-            day_cases=day_cases,
+            case_rows=rows,
         )
         if clean.cases or had_cases:
             cases = _rule_cases(rows).get(clean.school.pk, [])
@@ -603,7 +602,7 @@ def update_rollups(
     stage: str | None = None,
     staff: bool = True,
     cases: bool = True,
-    day_cases: list[tuple[int, str]] | None = None,
+    case_rows: list[tuple] | None = None,
 ) -> None:
     """Recompute the school's rollup row for the day from its reports (a few dozen rows, indexed)
     and upsert it. Called inside the submitting transaction, under the school lock.
@@ -611,7 +610,7 @@ def update_rollups(
     staff=False (a class report): the staff columns are left as they are (a staff report written
     earlier created the row; it upserts them itself), which saves the hot path a query.
     cases=False (no case of the day changed): the case columns are left as they are, saving another.
-    day_cases: the (symptoms, diagnosis) of the day's counting cases, if the caller has read them.
+    case_rows: the school's `_case_rows` over days up to `day`, if the caller has read them.
 
     Hand-written SQL (the same on SQLite and PostgreSQL): every class report of a district day runs
     this, and the ORM spent longer building these statements than the database ran them.
@@ -623,12 +622,10 @@ def update_rollups(
     updated = ["stage", "classes_expected", *_REPORT_SUMS]
     groups = []
     if cases:
-        if day_cases is None:
-            with connection.cursor() as cursor:
-                cursor.execute(_CASE_GROUPS_SQL, [school_id, day])
-                groups = cursor.fetchall()
-        else:
-            groups = [(s, d, n) for (s, d), n in Counter(day_cases).items()]
+        if case_rows is None:
+            case_rows = _case_rows([school_id], day, day)
+        counting = Counter((s, d) for *_ids, date, s, d, counts in case_rows if date == day and counts)
+        groups = [(s, d, n) for (s, d), n in counting.items()]
         updated += ["cases", "symptom_counts", "diagnosis_counts"]
     json_value = connection.ops.adapt_json_value
     columns |= {
@@ -668,11 +665,6 @@ _REPORT_SUMS = {
     "sick": "COALESCE(SUM(sick) FILTER (WHERE counts_for_day), 0)",
     "personal": "COALESCE(SUM(personal) FILTER (WHERE counts_for_day), 0)",
 }
-_CASE_GROUPS_SQL = (
-    f"SELECT c.symptoms, c.diagnosis, COUNT(*) FROM {SickCase._meta.db_table} c "
-    f"JOIN {ClassReport._meta.db_table} r ON r.id = c.report_id "
-    "WHERE c.school_id = %s AND c.date = %s AND r.counts_for_day GROUP BY c.symptoms, c.diagnosis"
-)
 
 
 def _school_year_of(day: datetime.date) -> SchoolYear | None:
