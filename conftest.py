@@ -6,7 +6,8 @@ import datetime
 import pytest
 
 from edubureau.accounts.models import Department, User
-from edubureau.accounts.roles import Role
+from edubureau.accounts.roles import ALL, Role
+from edubureau.core.scope import ADD, CHANGE, EXPORT, IMPORT, VIEW
 from edubureau.org.models import District, School, Stage
 from edubureau.people.models import SchoolYear
 
@@ -80,7 +81,9 @@ def leader(db):
 
 @pytest.fixture
 def department_user(db):
-    dept = Department.objects.create(name="基教科", modules=["org", "classes", "students", "staff"])
+    # Owns the class and people registries; may not delete schools (that is the administrator's).
+    grants = {"org": [VIEW, ADD, CHANGE, IMPORT, EXPORT], "classes": list(ALL), "students": list(ALL), "staff": list(ALL)}
+    dept = Department.objects.create(name="基教科", grants=grants)
     return make_user("jijiao", Role.DEPARTMENT, department=dept)
 
 

@@ -9,7 +9,8 @@ import sys
 
 OPERATOR_COMMANDS = [
     ("demo", "生成演示区县数据", "build the demo district (--scale small|full, --seed N, --if-empty, --force)"),
-    ("import", "批量导入 学校/班级/学生/教职工", "bulk import schools|classes|students|staff FILE [--dry-run]"),
+    ("import", "批量导入 学校/班级/学生/教职工；--purge 删除过期的导入文件",
+     "bulk import schools|classes|students|staff FILE [--dry-run] [--errors OUT.xlsx]; import --purge"),
     ("export", "导出为导入模板格式", "export students|staff|classes|schools --out FILE.xlsx [--school CODE]"),
     ("template", "下载空白导入模板", "write an empty import template: template students --out FILE.xlsx"),
     ("user", "用户管理：新增、改密码", "user add NAME --role ROLE [--org CODE] [--department NAME]; user passwd NAME"),

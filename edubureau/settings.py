@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "edubureau.core.middleware.SecurityHeadersMiddleware",
+    "edubureau.core.middleware.NoStoreMiddleware",  # after WhiteNoise: static files stay cacheable
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,12 +143,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures per username+address lock out for 15 minutes.
+# Login throttling (edubureau/accounts/lockout.py): 5 failures of one account from one address, 10 of
+# one account from any addresses, or 30 from one address across accounts lock out for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ACCOUNT_FAILURE_LIMIT = env_int("AXES_ACCOUNT_FAILURE_LIMIT", 10)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "edubureau.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "edubureau.core.middleware.client_address"  # the proxy's client, as the change log
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "edubureau.accounts.lockout.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sessions end after 2 hours idle and with the browser.
@@ -191,6 +198,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Imports: the largest upload accepted, and the largest uncompressed size of an .xlsx (zip-bomb guard).
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 50) * 1024 * 1024
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 500) * 1024 * 1024
+# Uploads and error reports of web imports hold unmasked personal data: deleted this long after the job
+# (at the next import, or by `edubureau import --purge`). A day leaves time to check, fix and confirm.
+IMPORT_FILE_RETENTION_HOURS = env_int("IMPORT_FILE_RETENTION_HOURS", 24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -212,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "区县教育局数字化工作台 REST API。所有数据按用户的角色与单位范围过滤；敏感字段默认脱敏。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page describe every endpoint and field: for logged-in users (session or token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets used by several apps get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {

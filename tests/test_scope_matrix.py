@@ -58,8 +58,6 @@ PUBLIC = {
     "set_language",
     "healthz",
     "api-token",  # exchanges a username and password for a token
-    "api-schema",  # the OpenAPI description: no data
-    "api-docs",
 }
 
 # HTMX fragments (options of a select): they answer anonymous visitors 401/403 instead of a redirect,
@@ -517,6 +515,8 @@ def payload_for(client, token, route, url):
     if response.status_code != 200:
         return {}
     if route.is_api:
+        if "json" not in response.headers.get("Content-Type", ""):
+            return {}  # the OpenAPI description, a download: nothing to submit
         data = json.loads(response.content)
         return (
             {k: v for k, v in data.items() if not isinstance(v, dict | list)}

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as AuthUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -7,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.scope import VIEW, ScopedQuerySet, scope_of
 
-from .roles import DEFAULT_CAN_EXPORT, DEFAULT_CAN_UNMASK, MODULES, Role, scope_for
+from .roles import (
+    ACTIONS,
+    DEFAULT_CAN_EXPORT,
+    DEFAULT_CAN_UNMASK,
+    MODULES,
+    SCHOOL_ROLES,
+    Role,
+    department_grants,
+    scope_for,
+)
 
 
 class DepartmentQuerySet(ScopedQuerySet):
@@ -18,10 +28,13 @@ class DepartmentQuerySet(ScopedQuerySet):
 
 
 class Department(models.Model):
-    """A bureau department (科室). It is granted modules; its staff work in those modules district-wide."""
+    """A bureau department (科室). It is granted actions per module (view, add, change, delete, import,
+    export); its staff work with those actions district-wide."""
 
     name = models.CharField(_("科室名称"), max_length=30, unique=True)
-    modules = models.JSONField(_("授权模块"), default=list, blank=True, help_text=_("模块代码列表"))
+    grants = models.JSONField(
+        _("授权"), default=dict, blank=True, help_text=_("模块代码 → 操作列表，如 {\"students\": [\"view\", \"change\"]}")
+    )
 
     objects = DepartmentQuerySet.as_manager()
     scope_module = "users"
@@ -37,12 +50,20 @@ class Department(models.Model):
     def get_absolute_url(self):
         return reverse("accounts:department_detail", args=[self.pk])
 
+    @property
+    def modules(self) -> list[str]:
+        """The modules the department may use at all."""
+        return list(department_grants(self.grants))
+
     def module_labels(self):
-        return [str(MODULES.get(m, m)) for m in self.modules]
+        return [
+            f"{MODULES[m]}（{'、'.join(str(ACTIONS[a]) for a in actions)}）"
+            for m, actions in department_grants(self.grants).items()
+        ]
 
     @property
     def modules_text(self):
-        return "、".join(self.module_labels())
+        return "；".join(self.module_labels())
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -75,6 +96,15 @@ class User(AbstractUser):
     can_unmask = models.BooleanField(_("可查看完整敏感信息"), default=False)
     can_export = models.BooleanField(_("可导出数据"), default=False)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    staff = models.ForeignKey(
+        "people.Staff",
+        verbose_name=_("对应教职工"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accounts",
+        help_text=_("班主任账号须对应本校教职工：其担任班主任的班级即其可填报的班级"),
+    )
 
     objects = UserManager()
     scope_module = "users"
@@ -87,7 +117,7 @@ class User(AbstractUser):
         ordering = ["username"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK]) | Q(org__isnull=False),
+                condition=~Q(role__in=list(SCHOOL_ROLES)) | Q(org__isnull=False),
                 name="school_user_has_org",
                 violation_error_message="学校用户必须指定所属单位。",
             ),
@@ -103,6 +133,13 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:user_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.staff_id and self.staff.school_id != self.org_id:
+            raise ValidationError({"staff": "对应教职工须是该用户所属单位的教职工：请先选对所属单位，或清空对应教职工。"})
+        if self.role == Role.HEAD_TEACHER and not self.staff_id:
+            raise ValidationError({"staff": "班主任账号须指定对应教职工（本校教职工），否则看不到任何班级。"})
 
     def get_scope(self):
         # Cached per user object, i.e. per request; role changes apply from the next request.

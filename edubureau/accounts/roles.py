@@ -12,6 +12,12 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("科室人员")
     SCHOOL_ADMIN = "school_admin", _("学校管理员")
     SCHOOL_CLERK = "school_clerk", _("学校填报员")
+    HEAD_TEACHER = "head_teacher", _("班主任")
+    SCHOOL_DOCTOR = "school_doctor", _("校医")
+
+
+# Roles that work for one school (User.org is required).
+SCHOOL_ROLES = (Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK, Role.HEAD_TEACHER, Role.SCHOOL_DOCTOR)
 
 
 # The modules a department may be granted; a model names its module in `scope_module`.
@@ -31,6 +37,17 @@ MODULES = {
 
 ALL = (VIEW, ADD, CHANGE, DELETE, IMPORT, EXPORT)
 READ = (VIEW, EXPORT)
+ACTIONS = {
+    VIEW: _("查看"),
+    ADD: _("新增"),
+    CHANGE: _("修改"),
+    DELETE: _("删除"),
+    IMPORT: _("导入"),
+    EXPORT: _("导出"),
+}
+# The registries whose structure (schools, classes, students, staff) only the administrator and the
+# department that owns each registry may change: other departments are granted view and export.
+REGISTRY_MODULES = ("org", "classes", "students", "staff")
 
 # What a school's own users may do with their school's rows.
 SCHOOL_ADMIN_GRANTS = {
@@ -55,6 +72,29 @@ SCHOOL_CLERK_GRANTS = {
     "projects": (VIEW,),
     "equity": (VIEW, ADD, CHANGE),
 }
+# A 班主任 reports and reads for their own classes only (the classes whose 班主任 is their staff
+# record, which the school administrator maintains on the class); CLASS_BOUND_MODULES are limited.
+HEAD_TEACHER_GRANTS = {
+    "org": (VIEW,),
+    "classes": (VIEW,),
+    "students": (VIEW,),
+    "health": (VIEW, ADD, CHANGE),
+}
+CLASS_BOUND_MODULES = frozenset({"classes", "students", "health"})
+# The 校医 (the school's 疫情报告人) works on the whole school's health reports and alerts.
+SCHOOL_DOCTOR_GRANTS = {
+    "org": (VIEW,),
+    "classes": (VIEW,),
+    "students": (VIEW,),
+    "staff": (VIEW,),
+    "health": (VIEW, ADD, CHANGE, EXPORT),
+}
+SCHOOL_GRANTS = {
+    Role.SCHOOL_ADMIN: SCHOOL_ADMIN_GRANTS,
+    Role.SCHOOL_CLERK: SCHOOL_CLERK_GRANTS,
+    Role.HEAD_TEACHER: HEAD_TEACHER_GRANTS,
+    Role.SCHOOL_DOCTOR: SCHOOL_DOCTOR_GRANTS,
+}
 
 # A role's defaults for the two separately granted permissions (a user may be given or denied each).
 DEFAULT_CAN_UNMASK = {Role.ADMIN: True, Role.SCHOOL_ADMIN: True}
@@ -70,18 +110,40 @@ def scope_for(user) -> Scope:
     if role == Role.LEADER:
         return _scope(user, {m: READ for m in MODULES if m != "users"}, all_units=True)
     if role == Role.DEPARTMENT:
-        modules = user.department.modules if user.department_id else []
-        grants = {m: ALL for m in modules if m in MODULES}
-        if "audit" in grants:
-            grants["audit"] = READ  # nobody writes the audit log by hand
+        grants = department_grants(user.department.grants if user.department_id else {})
         return _scope(user, grants, all_units=True)
-    if role in (Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK) and user.org_id:
-        grants = SCHOOL_ADMIN_GRANTS if role == Role.SCHOOL_ADMIN else SCHOOL_CLERK_GRANTS
-        return _scope(user, grants, school_ids=frozenset([user.org_id]))
+    if role in SCHOOL_GRANTS and user.org_id:
+        school = frozenset([user.org_id])
+        if role == Role.HEAD_TEACHER:
+            return _scope(user, SCHOOL_GRANTS[role], school_ids=school, class_ids=head_teacher_classes(user))
+        return _scope(user, SCHOOL_GRANTS[role], school_ids=school)
     return Scope()
 
 
-def _scope(user, grants, all_units=False, school_ids=frozenset()):
+def department_grants(stored: dict) -> dict:
+    """A department's stored grants ({module: [actions]}) as the scope uses them: unknown modules and
+    actions dropped, view implied by any other action, the audit log read-only."""
+    grants = {}
+    for module, actions in (stored or {}).items():
+        if module not in MODULES or not isinstance(actions, list | tuple):
+            continue
+        allowed = {a for a in actions if a in ACTIONS}
+        if module == "audit":
+            allowed &= set(READ)  # nobody writes the audit log by hand
+        if allowed:
+            grants[module] = tuple(a for a in ALL if a in allowed | {VIEW})
+    return grants
+
+
+def head_teacher_classes(user) -> frozenset:
+    """The current year's classes whose 班主任 is the user's staff record (none without one)."""
+    if not user.staff_id:
+        return frozenset()
+    classes = user.staff.head_of.filter(school_year__is_current=True, school_id=user.org_id)
+    return frozenset(classes.values_list("pk", flat=True))
+
+
+def _scope(user, grants, all_units=False, school_ids=frozenset(), class_ids=None):
     if not user.can_export:
         grants = {m: tuple(a for a in actions if a != EXPORT) for m, actions in grants.items()}
     return Scope(
@@ -89,4 +151,6 @@ def _scope(user, grants, all_units=False, school_ids=frozenset()):
         school_ids=school_ids,
         grants=tuple((m, frozenset(a)) for m, a in grants.items()),
         can_unmask=user.can_unmask,
+        class_ids=class_ids,
+        class_modules=CLASS_BOUND_MODULES if class_ids is not None else frozenset(),
     )

@@ -14,7 +14,7 @@ from edubureau.core.models import ChangeAction
 from edubureau.org.models import School
 
 from .models import Department, User
-from .roles import Role
+from .roles import SCHOOL_ROLES, Role
 
 SECRET_FIELDS = ("password", "last_login")
 PASSWORD_CHANGED = "（已修改）"
@@ -51,6 +51,18 @@ def parse_role(text: str) -> str:
         if wanted.lower() == value or wanted == str(label):
             return value
     raise ValidationError(f"未知角色“{text}”。可用角色：{role_help()}。")
+
+
+def find_staff(school: School, text: str):
+    """A staff member of `school` by ID number or (unique) name: the 班主任's own staff record."""
+    wanted = (text or "").strip()
+    staff = school.staff.all()  # the reverse relation: accounts does not import the people app
+    found = list(staff.filter(id_number=wanted.upper())[:1]) or list(staff.filter(name=wanted)[:2])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValidationError(f"{school}有多名教职工叫“{wanted}”：请改用证件号码。")
+    raise ValidationError(f"{school}没有证件号码或姓名为“{wanted}”的教职工：请先在教职工库中登记。")
 
 
 def find_school(text: str) -> School:
@@ -91,8 +103,10 @@ def check_password(password: str, user: User | None = None):
 
 def fit_to_role(user: User):
     """A school user has no department and a bureau user no school: keep only what the role uses."""
-    if user.role not in (Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK):
+    if user.role not in SCHOOL_ROLES:
         user.org = None
+    if user.org_id is None:
+        user.staff = None
     if user.role != Role.DEPARTMENT:
         user.department = None
 

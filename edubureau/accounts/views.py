@@ -78,7 +78,7 @@ class UserEditView(UsersModuleMixin, ObjectEditView):
 
     def get_form(self, obj, data=None):
         form_class = UserForm if obj.pk else UserAddForm
-        form = form_class(data, instance=obj)
+        form = form_class(data, instance=obj, **self.masking_kwargs(form_class))
         # The department list is the bureau's; schools are typed by code, so nothing else to narrow.
         form.fields["department"].queryset = Department.objects.for_user(self.request.user)
         if obj.pk == self.request.user.pk:

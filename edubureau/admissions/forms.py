@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from edubureau.core.masking import MaskedFormMixin
 from edubureau.core.widgets import DateInput
 from edubureau.org.models import Nature, School
 
@@ -84,8 +85,9 @@ class PlanForm(forms.ModelForm):
             self.fields["school"].disabled = True
 
 
-class ApplicationForm(forms.ModelForm):
-    """The child, up to two guardians, the chosen schools, and (after verification) a reason."""
+class ApplicationForm(MaskedFormMixin, forms.ModelForm):
+    """The child, up to two guardians, the chosen schools, and (after verification) a reason. ID numbers,
+    addresses and phones are masked unless `unmasked` (MaskedFormMixin), the guardians' ones too."""
 
     reason = forms.CharField(label=_("修改原因"), required=False, max_length=200)
 
@@ -118,6 +120,9 @@ class ApplicationForm(forms.ModelForm):
             self.fields[f"g{n}_residence_permit"] = forms.BooleanField(
                 label=_("监护人%(n)s持居住证") % {"n": n}, required=False, initial=g and g.residence_permit
             )
+            if g is not None:
+                self.mask_field(f"g{n}_id_number", "id_number", g.id_number)
+                self.mask_field(f"g{n}_phone", "phone", g.phone)
         chosen = (
             {(c.kind, c.rank): c.school_id for c in self.instance.choices.all()} if self.instance.pk else {}
         )

@@ -6,6 +6,7 @@ the transaction commits, sensitive fields are masked unless the user may and ask
 """
 
 import contextlib
+import functools
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -26,10 +27,8 @@ from rest_framework.reverse import reverse
 from rest_framework.validators import UniqueValidator
 
 from . import changelog, context
-from .masking import mask
-from .models import AccessRecord
+from .masking import log_unmask, mask, unmask_requested
 from .scope import ADD, CHANGE, DELETE, VIEW, scope_of
-from .views import log_access
 
 ACTION_BY_METHOD = {"POST": ADD, "PUT": CHANGE, "PATCH": CHANGE, "DELETE": DELETE}
 DENIED = {
@@ -55,6 +54,19 @@ CONFLICT_RESPONSE = OpenApiResponse(
 
 def request_action(request) -> str:
     return ACTION_BY_METHOD.get(request.method, VIEW)
+
+
+MAX_ID = 2**63 - 1  # the largest id a row can have (BigAutoField); a larger one would overflow the query
+
+
+def parse_id(value) -> int | None:
+    """A row id sent in a request body or URL (12 or "12"); None for anything else ("abc", {}, [1],
+    true, 1.5, 0, 10**30), which names no row: the caller answers 400 or 404, never a server error."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_ID else None
 
 
 class Conflict(exceptions.APIException):
@@ -120,7 +132,8 @@ class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryK
 
 class MaskedFieldsMixin:
     """Mask `sensitive_fields` (field -> mask kind; by default the model's) in the output unless
-    the view decided the request is unmasked (`context["unmasked"]`).
+    the view decided the request is unmasked (`context["unmasked"]`). What it shows in full it counts
+    in `context["shown_unmasked"]`, so that the view writes the access record (nested serializers too).
 
     A masked value sent back unchanged (GET, edit another field, PUT) means "keep what is there",
     so a client that never sees full ID numbers can still PUT a whole record.
@@ -135,10 +148,12 @@ class MaskedFieldsMixin:
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        sensitive = [(field, kind) for field, kind in self.get_sensitive_fields().items() if data.get(field)]
         if not self.context.get("unmasked"):
-            for field, kind in self.get_sensitive_fields().items():
-                if data.get(field):
-                    data[field] = mask(str(data[field]), kind)
+            for field, kind in sensitive:
+                data[field] = mask(str(data[field]), kind)
+        elif sensitive and "shown_unmasked" in self.context:
+            self.context["shown_unmasked"].append(instance.pk)
         return data
 
     def to_internal_value(self, data):
@@ -244,19 +259,27 @@ class ScopedViewSetMixin:
 
     @property
     def unmasked(self) -> bool:
-        return self.request.query_params.get("unmask") == "1" and scope_of(self.request.user).can_unmask
+        return unmask_requested(self.request)
+
+    @functools.cached_property
+    def shown_unmasked(self) -> list:
+        """Pks of the objects whose sensitive fields this response shows in full (see MaskedFieldsMixin)."""
+        return []
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "unmasked": self.unmasked}
+        context = super().get_serializer_context()
+        return {**context, "unmasked": self.unmasked, "shown_unmasked": self.shown_unmasked}
 
     def finalize_response(self, request, response, *args, **kwargs):
+        """Every response that shows full sensitive values is in the access log (core.masking.log_unmask):
+        those of a model with `sensitive_fields`, and those whose serializers (nested ones too) showed any."""
         response = super().finalize_response(request, response, *args, **kwargs)
         model = self.queryset.model
-        if response.status_code < 400 and getattr(model, "sensitive_fields", None) and self.unmasked:
-            data = response.data if isinstance(response.data, dict) else {}
-            rows = len(data["results"]) if "results" in data else 1
-            what = f"{model._meta.verbose_name_plural}（API {request.method} {request.get_full_path()}）"
-            log_access(request, AccessRecord.Kind.UNMASK, what, rows)
+        if response.status_code < 400 and self.unmasked:
+            if getattr(model, "sensitive_fields", None) or self.shown_unmasked:
+                data = response.data if isinstance(response.data, dict) else {}
+                rows = len(data["results"]) if "results" in data else 1
+                log_unmask(request, f"{model._meta.verbose_name_plural} API", rows)
         return response
 
 
@@ -275,6 +298,11 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     natural_key = ()
     detail_view_name = None
+    # When the row with that key is outside the user's scope, the 409 says only that the key cannot be
+    # used and whom to ask, never that (or where) the row exists: natural_key_label names the key
+    # (default: its fields' names), conflict_contact the office that can sort it out.
+    natural_key_label = ""
+    conflict_contact = "区教育局"
 
     # --- writes: one transaction each, logged, scope re-checked before commit ---
 
@@ -297,9 +325,13 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         if existing is None:
             return
         if not model.objects.for_user(self.request.user, VIEW).filter(pk=existing.pk).exists():
+            label = self.natural_key_label or "、".join(
+                str(model._meta.get_field(name).verbose_name) for name in self.natural_key
+            )
             raise Conflict(
                 {
-                    "detail": f"{model._meta.verbose_name}已存在，但不在您的管理范围内，不能重复新建。请联系区教育局核实。"
+                    "detail": f"该{label}不能用于新建{model._meta.verbose_name}。请核对{label}；"
+                    f"如确认无误，请联系{self.conflict_contact}。"
                 }
             )
         url = reverse(self.detail_view_name, args=[existing.pk], request=self.request)

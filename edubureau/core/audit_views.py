@@ -17,10 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .filters import SearchFilterSet, yes_no_filter
-from .masking import MASKERS, mask
+from .masking import MASKERS, log_unmask, mask
 from .models import SOURCES, AccessRecord, ChangeAction, ChangeRecord
 from .scope import VIEW, scope_of
-from .views import log_access
 
 # Field names that hold personal data on any model without its own `sensitive_fields`.
 SENSITIVE_NAMES = {
@@ -169,9 +168,7 @@ class ChangeDetailView(AuditView):
         rows = [self.field_row(model, name, record, unmasked) for name in record.changed_fields]
         has_sensitive = any(row["sensitive"] for row in rows)
         if unmasked and has_sensitive:
-            log_access(
-                request, AccessRecord.Kind.UNMASK, f"变更记录 #{record.pk}：{record.object_repr}", 1, True
-            )
+            log_unmask(request, f"变更记录 #{record.pk}：{record.object_repr}", 1)
         return render(
             request,
             "core/change_detail.html",

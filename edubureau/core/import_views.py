@@ -160,6 +160,7 @@ class ImportNewView(LoginRequiredMixin, View):
         form = ImportForm(cls, request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, cls, form)
+        importing.purge_expired_files()  # each new import clears the files of old ones
         data = form.cleaned_data
         options = {name: bool(data.get(name)) for name, _label in cls.flags}
         if "school_year" in data:
@@ -191,10 +192,15 @@ class ImportDetailView(LoginRequiredMixin, View):
             return response
         cls = _importer(job.kind)
         valid = job.total_rows - job.error_count
-        checked = job.status == ImportJob.Status.CHECKED and job.user_id == request.user.pk and not job.options.get("confirmed")
+        checked = (job.status == ImportJob.Status.CHECKED and job.user_id == request.user.pk
+                   and not job.options.get("confirmed") and not importing.expired(job))  # fmt: skip
+        expired = ""
+        if importing.expired(job):
+            expired = _("上传的文件和错误报告只保留 %(hours)s 小时，已删除；如需再次校验或导入，请重新上传文件。")
+            expired %= {"hours": settings.IMPORT_FILE_RETENTION_HOURS}
         title = _("Import %(what)s") % {"what": cls.label}
         return render(request, "core/import_detail.html", {
-            "title": title, "job": job, "importer": cls,
+            "title": title, "job": job, "importer": cls, "expired": expired,
             "errors": job.errors[:SHOWN_ERRORS], "more_errors": len(job.errors) > SHOWN_ERRORS,
             "warnings": job.options.get("warnings", [])[:SHOWN_ERRORS], "notes": job.options.get("notes", []),
             "can_confirm": checked and not job.error_count and (job.created_count or job.updated_count),
@@ -215,6 +221,10 @@ class ImportConfirmView(LoginRequiredMixin, View):
         _need_import_right(request.user, cls)
         if checked.options.get("confirmed"):  # a second click: show the import already started
             return redirect("core:import_detail", checked.options["confirmed"])
+        importing.purge_expired_files()
+        checked.refresh_from_db()
+        if importing.expired(checked):  # the page says so
+            return redirect("core:import_detail", checked.pk)
         if not Path(checked.path).is_file():
             raise Http404(_("The uploaded file is no longer there; please upload it again."))
         options = {k: v for k, v in checked.options.items() if k not in ("warnings", "notes", "owner")}
@@ -231,6 +241,8 @@ class ImportConfirmView(LoginRequiredMixin, View):
 class ImportErrorsView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = get_object_or_404(visible_jobs(request.user), pk=pk)
+        if importing.expired(job):
+            raise Http404(_("错误报告已超过保留期限，已删除。"))
         if not job.error_report or not Path(job.error_report).is_file():
             raise Http404(_("This import has no error report."))
         name = f"{Path(job.filename).stem}-错误报告.xlsx"

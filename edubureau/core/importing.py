@@ -792,6 +792,45 @@ def error_report_path(job: ImportJob) -> Path:
     return imports_dir() / f"{job.pk}-errors.xlsx"
 
 
+def stored(path: str | Path) -> bool:
+    """Whether a job's file is one the application keeps (under var/imports/), not an operator's own file."""
+    return bool(path) and Path(path).resolve().parent == imports_dir().resolve()
+
+
+def expired(job: ImportJob) -> bool:
+    return "files_expired" in job.options
+
+
+def purge_expired_files(now: datetime.datetime | None = None) -> int:
+    """Delete the uploads and error reports (unmasked personal data) of import jobs older than
+    settings.IMPORT_FILE_RETENTION_HOURS, mark those jobs expired and blank the row values kept with
+    their errors, and delete any other file under var/imports/ left that long (a crash, an old CLI run).
+    Files of jobs still running or younger than the limit stay; files outside var/imports/ (what an
+    operator imported or asked errors to be written to) are never touched. Returns the files deleted."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.IMPORT_FILE_RETENTION_HOURS)
+    active = (ImportJob.Status.PENDING, ImportJob.Status.RUNNING)
+    current = ImportJob.objects.filter(Q(created__gte=cutoff) | Q(status__in=active))
+    current = current.only("path", "error_report")
+    in_use = {str(Path(p).resolve()) for job in current for p in (job.path, job.error_report) if p}
+    deleted = 0
+    old = ImportJob.objects.filter(created__lt=cutoff).exclude(status__in=active)
+    for job in old.exclude(options__has_key="files_expired").order_by("pk"):
+        for path in (job.path, job.error_report):
+            if stored(path) and str(Path(path).resolve()) not in in_use and Path(path).is_file():
+                Path(path).unlink(missing_ok=True)
+                deleted += 1
+        job.errors = [[row, column, "", message] for row, column, _value, message in job.errors]
+        warnings = [[row, column, "", note] for row, column, _value, note in job.options.get("warnings", [])]
+        job.options = {**job.options, "warnings": warnings, "files_expired": now.isoformat()}
+        job.save(update_fields=["errors", "options"])
+    for path in imports_dir().iterdir():
+        if path.is_file() and str(path.resolve()) not in in_use and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
 class _JobProgress:
     """Writes progress to the job row, at most twice a second (the page polls once a second)."""
 
@@ -843,17 +882,24 @@ def fail_if_orphaned(job: ImportJob) -> None:
         job.save(update_fields=["status", "finished", "message"])
 
 
-def execute(job: ImportJob, scope: Scope, *, source: str = "import", echo: Progress | None = None) -> Result | None:
+STORED = "stored"  # execute(report_path=STORED): the error workbook is kept under var/imports/ (and expires)
+
+
+def execute(job: ImportJob, scope: Scope, *, source: str = "import", echo: Progress | None = None,
+            report_path: str | Path | None = STORED) -> Result | None:  # fmt: skip
     """Run one ImportJob as its user (scope), recording the outcome on the job. Returns the Result,
-    or None when the file failed as a whole (job.message says why)."""
+    or None when the file failed as a whole (job.message says why). The rows with errors are written
+    as a workbook to report_path: var/imports/ by default, nowhere when None."""
+    if report_path == STORED:
+        report_path = error_report_path(job)
     _running.add(job.pk)
     try:
-        return _execute(job, scope, source, echo)
+        return _execute(job, scope, source, echo, report_path)
     finally:
         _running.discard(job.pk)
 
 
-def _execute(job, scope, source, echo):
+def _execute(job, scope, source, echo, report_path):
     job.options = {**job.options, "owner": _owner()}
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=0, message="开始", options=job.options)
     result = None
@@ -865,7 +911,7 @@ def _execute(job, scope, source, echo):
         with context.acting(job.user, source=source) as ctx:
             job.options["request_id"] = str(ctx.request_id)  # the change records of this import
             result = run(importer, job.path, job.filename, dry_run=job.dry_run, valid_only=job.valid_only,
-                         report_path=error_report_path(job), progress=_JobProgress(job, echo))  # fmt: skip
+                         report_path=report_path, progress=_JobProgress(job, echo))  # fmt: skip
     except ImportFailed as e:
         job.status, job.message = ImportJob.Status.FAILED, str(e)
     except Exception:
@@ -875,7 +921,8 @@ def _execute(job, scope, source, echo):
         job.total_rows, job.error_count = result.total, result.error_rows
         job.created_count, job.updated_count, job.unchanged_count = result.created, result.updated, result.unchanged
         job.errors = [e.as_list() for e in result.errors[:ERRORS_KEPT]]
-        job.error_report = result.error_report
+        # Only a report the application keeps (and expires); the job never points to an operator's file.
+        job.error_report = result.error_report if stored(result.error_report) else ""
         job.options = {**job.options, "warnings": [e.as_list() for e in result.warnings[:ERRORS_KEPT]], "notes": result.notes}
         job.message = result.summary()
         if job.dry_run:

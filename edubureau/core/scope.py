@@ -3,6 +3,9 @@
 Every scoped model uses ScopedQuerySet and declares
   scope_module: the module a department must be granted ("org", "students", ...)
   scope_path:   the lookup from the model to the school it belongs to ("pk", "school", ...)
+  scope_class_path (optional): the lookup to its class ("pk", "school_class", ...), for users bound
+                to classes (a 班主任): in their class-bound modules they see only rows of their classes,
+                and a model without a class path not at all.
 The user object answers `get_scope()` with a Scope (built by accounts.roles); core never
 imports accounts, so the layers only point down.
 """
@@ -23,6 +26,9 @@ class Scope:
     # module -> actions allowed in it; a module that is absent is not visible at all
     grants: tuple = ()
     can_unmask: bool = False
+    # A user bound to classes (班主任): in `class_modules` only rows of `class_ids`; None = not bound.
+    class_ids: frozenset | None = None
+    class_modules: frozenset = frozenset()
 
     def allows(self, module: str, action: str = VIEW) -> bool:
         """May the user do `action` in `module` (ANY_MODULE: in at least one module)?"""
@@ -30,6 +36,16 @@ class Scope:
 
     def covers_school(self, school_id) -> bool:
         return self.all_units or school_id in self.school_ids
+
+    def class_bound(self, module: str) -> bool:
+        """Is the user limited to their own classes in `module`?"""
+        return self.class_ids is not None and module in self.class_modules
+
+    def covers_class(self, module: str, school_id, class_id) -> bool:
+        """May the user work on this class (of this school) in `module`?"""
+        if not self.covers_school(school_id):
+            return False
+        return not self.class_bound(module) or class_id in self.class_ids
 
 
 NOBODY = Scope()
@@ -51,6 +67,11 @@ class ScopedQuerySet(models.QuerySet):
         if scope.all_units:
             return self
         rows = self.filter(**{f"{model.scope_path}__in": scope.school_ids})
+        if scope.class_bound(model.scope_module):
+            class_path = getattr(model, "scope_class_path", None)
+            if class_path is None:
+                return self.none()  # a school-wide row (the staff's report) is not a class teacher's
+            rows = rows.filter(**{f"{class_path}__in": scope.class_ids})
         # a path through a one-to-many relation (a zone's schools) would repeat rows
         return rows.distinct() if getattr(model, "scope_distinct", False) else rows
 

@@ -18,21 +18,10 @@ from django.views import View
 
 from . import changelog
 from .exports import xlsx_response
+from .masking import MaskedFormMixin, form_unmask_context, log_access, log_unmask, unmask_requested
 from .models import AccessRecord
 from .scope import ADD, CHANGE, DELETE, EXPORT, IMPORT, VIEW, scope_of
 from .tables import rows
-
-
-def log_access(request, kind, what, count=0, unmasked=False):
-    AccessRecord.objects.create(
-        user=request.user,
-        user_name=request.user.get_username(),
-        remote_addr=request.META.get("REMOTE_ADDR"),
-        kind=kind,
-        what=what[:300],
-        rows=count,
-        unmasked=unmasked,
-    )
 
 
 def describe_filters(form) -> str:
@@ -107,7 +96,7 @@ class ObjectListView(ScopedMixin, View):
         page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
         links = [c.link for c in self.columns]
         if unmasked:
-            log_access(request, AccessRecord.Kind.UNMASK, f"{self.model._meta.verbose_name_plural}列表", len(page))
+            log_unmask(request, f"{self.model._meta.verbose_name_plural}列表", len(page))
         context = self.base_context(
             filter_form=filterset.form,
             columns=self.columns,
@@ -131,7 +120,7 @@ class ObjectListView(ScopedMixin, View):
         return wanted if wanted.lstrip("-") in allowed else None
 
     def unmask_requested(self):
-        return self.request.GET.get("unmask") == "1" and scope_of(self.request.user).can_unmask
+        return unmask_requested(self.request)
 
     def export_xlsx(self, queryset, filter_form):
         unmasked = scope_of(self.request.user).can_unmask
@@ -155,9 +144,9 @@ class ObjectDetailView(ScopedMixin, View):
 
     def get(self, request, pk):
         obj = self.get_object(pk)
-        unmasked = request.GET.get("unmask") == "1" and scope_of(request.user).can_unmask
+        unmasked = unmask_requested(request)
         if unmasked:
-            log_access(request, AccessRecord.Kind.UNMASK, f"{obj._meta.verbose_name}：{obj}", 1)
+            log_unmask(request, f"{obj._meta.verbose_name}：{obj}", 1)
         context = self.base_context(
             object=obj,
             unmasked=unmasked,
@@ -178,7 +167,11 @@ class ObjectDetailView(ScopedMixin, View):
 
 
 class ObjectEditView(ScopedMixin, View):
-    """Create (pk=None) or update an object through a ModelForm; logged; scope re-checked after saving."""
+    """Create (pk=None) or update an object through a ModelForm; logged; scope re-checked after saving.
+
+    A form with core.masking.MaskedFormMixin shows stored sensitive values masked, unless the user may
+    unmask and asked to (?unmask=1, the page's 查看完整信息 action, written to the access log).
+    """
 
     form_class = None
     template_name = "core/object_form.html"
@@ -193,9 +186,15 @@ class ObjectEditView(ScopedMixin, View):
         return get_object_or_404(self.get_queryset(CHANGE), pk=pk)
 
     def get_form(self, obj, data=None):
-        form = self.form_class(data, instance=obj)
+        form = self.form_class(data, instance=obj, **self.masking_kwargs(self.form_class))
         scope_form_choices(form, self.request.user)
         return form
+
+    def masking_kwargs(self, form_class):
+        """`unmasked=` for a form that masks its sensitive fields."""
+        if issubclass(form_class, MaskedFormMixin):
+            return {"unmasked": unmask_requested(self.request)}
+        return {}
 
     def get(self, request, pk=None):
         obj = self.get_object(pk)
@@ -232,7 +231,10 @@ class ObjectEditView(ScopedMixin, View):
     def render_form(self, obj, form, status=200):
         opts = self.model._meta
         title = _("编辑%(name)s") % {"name": opts.verbose_name} if obj.pk else _("新增%(name)s") % {"name": opts.verbose_name}
-        context = self.base_context(object=obj, form=form, title=title, breadcrumbs=[(opts.verbose_name_plural, None), (title, None)])
+        context = self.base_context(
+            object=obj, form=form, title=title, breadcrumbs=[(opts.verbose_name_plural, None), (title, None)],
+            **form_unmask_context(self.request, form, title, obj),
+        )  # fmt: skip
         return render(self.request, self.template_name, context, status=status)
 
 

@@ -55,19 +55,21 @@ HOLIDAYS = [
     ("端午节", datetime.date(2026, 6, 19), datetime.date(2026, 6, 21), []),
 ]  # fmt: skip
 
+# Each department's grants: the owner of a registry may change it, the others view and export it.
+R, W, ALL_BUT_DELETE = ("view", "export"), ("view", "add", "change", "delete", "import", "export"), ("view", "add", "change", "import", "export")
 DEPARTMENTS = [
-    ("基教科", ["org", "classes", "students", "staff", "admissions", "equity", "workplan"]),
-    ("学前科", ["org", "classes", "students", "admissions", "equity", "workplan"]),
-    ("德育科", ["classes", "students", "workplan"]),
-    ("体卫艺科", ["org", "students", "health", "workplan"]),
-    ("基建科", ["org", "projects", "workplan"]),
-    ("安全稳定科", ["org", "workplan"]),
-    ("督导室", ["org", "classes", "students", "staff", "audit", "equity", "workplan", "projects"]),
-    ("人事科", ["org", "staff", "workplan"]),
-    ("计财科", ["org", "staff", "projects", "workplan"]),
-    ("信息中心", ["org", "audit", "users", "workplan"]),
-    ("办公室", ["org", "workplan", "projects"]),
-]
+    ("基教科", {"org": ALL_BUT_DELETE, "classes": W, "students": W, "staff": R, "admissions": W, "equity": W, "workplan": W}),
+    ("学前科", {"org": R, "classes": R, "students": R, "admissions": W, "equity": R, "workplan": W}),
+    ("德育科", {"classes": R, "students": R, "workplan": W}),
+    ("体卫艺科", {"org": R, "students": R, "health": W, "workplan": W}),
+    ("基建科", {"org": R, "projects": W, "workplan": W}),
+    ("安全稳定科", {"org": R, "workplan": W}),
+    ("督导室", {"org": R, "classes": R, "students": R, "staff": R, "audit": R, "equity": W, "workplan": W, "projects": R}),
+    ("人事科", {"org": R, "staff": W, "workplan": W}),
+    ("计财科", {"org": R, "staff": R, "projects": W, "workplan": W}),
+    ("信息中心", {"org": R, "audit": R, "users": W, "workplan": W}),
+    ("办公室", {"org": R, "workplan": W, "projects": R}),
+]  # fmt: skip
 # username, display name, role, department, which demo school ("primary"/"junior")
 DEMO_USERS = [
     ("admin", "系统管理员", Role.ADMIN, None, None),
@@ -79,8 +81,8 @@ DEMO_USERS = [
     ("bangong", "办公室 周主任", Role.DEPARTMENT, "办公室", None),
     ("xiaoxue_admin", "小学管理员", Role.SCHOOL_ADMIN, None, "primary"),
     ("xiaoxue_clerk", "小学填报员", Role.SCHOOL_CLERK, None, "primary"),
-    ("xiaoxue_banzhuren", "小学班主任 孙老师", Role.SCHOOL_CLERK, None, "primary"),
-    ("xiaoxue_xiaoyi", "小学校医 吴医生", Role.SCHOOL_CLERK, None, "primary"),
+    ("xiaoxue_banzhuren", "小学班主任 孙老师", Role.HEAD_TEACHER, None, "primary"),
+    ("xiaoxue_xiaoyi", "小学校医 吴医生", Role.SCHOOL_DOCTOR, None, "primary"),
     ("chuzhong_admin", "初中管理员", Role.SCHOOL_ADMIN, None, "junior"),
     ("chuzhong_clerk", "初中填报员", Role.SCHOOL_CLERK, None, "junior"),
 ]
@@ -457,9 +459,9 @@ class _Builder:
 
     def users(self) -> list[Login]:
         departments = {}
-        for name, modules in DEPARTMENTS:
+        for name, grants in DEPARTMENTS:
             dept, _ = Department.objects.update_or_create(
-                name=name, defaults={"modules": [m for m in modules if m in MODULES]}
+                name=name, defaults={"grants": {m: list(a) for m, a in grants.items() if m in MODULES}}
             )
             departments[name] = dept
         schools = {
@@ -475,13 +477,27 @@ class _Builder:
             logins.append(Login(username, str(Role(role).label), unit, created=username not in existing))
             if username in existing:
                 continue  # an operator's own account with a demo name is left alone
-            user = User(username=username, display_name=display, role=role, org=org,
+            user = User(username=username, display_name=display, role=role, org=org, staff=self.own_staff(role, org),
                         department=departments.get(dept), password=password, date_joined=JOINED)  # fmt: skip
             user.apply_role_defaults()
             new.append(user)
         User.objects.bulk_create(new)
         self.counts["用户"] = len(new)
         return logins
+
+    @staticmethod
+    def own_staff(role, school):
+        """The 班主任's staff record (the head teacher of the school's first class) and the 校医's."""
+        if role == Role.HEAD_TEACHER:
+            first = (
+                SchoolClass.objects.filter(school=school, school_year__is_current=True, head_teacher__isnull=False)
+                .order_by("grade", "class_no")
+                .first()
+            )
+            return first.head_teacher if first else None
+        if role == Role.SCHOOL_DOCTOR:
+            return Staff.objects.filter(school=school, post_type="校医").order_by("pk").first()
+        return None
 
     def note(self, seed, scale):
         summary = "；".join(f"{k} {v}" for k, v in self.counts.items())

@@ -70,7 +70,7 @@ def build(seed: int, scale: str, progress=None) -> dict[str, int]:
         .values_list("org_id", "pk")
     )
     reviewer = (
-        User.objects.filter(role=Role.DEPARTMENT, department__modules__icontains="equity")
+        User.objects.filter(role=Role.DEPARTMENT, department__grants__has_key="equity")
         .order_by("pk")
         .first()
         or User.objects.filter(role=Role.ADMIN).order_by("pk").first()

@@ -14,6 +14,7 @@ from edubureau.accounts.roles import Role
 from edubureau.core.idcodes import mask_name
 from edubureau.core.widgets import DateInput
 
+from . import services
 from . import symptoms as sym
 from .models import AlertStatus, ClusterRule, ReportingSettings, Session
 
@@ -174,11 +175,11 @@ class AlertActionForm(forms.Form):
         label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
 
-    def __init__(self, *args, alert, **kwargs):
+    def __init__(self, *args, alert, user, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(AlertStatus.choices)
         self.fields["to_status"].choices = [("", _("（不改状态，仅记录备注）"))] + [
-            (s, labels[s]) for s in alert.next_statuses
+            (s, labels[s]) for s in services.next_statuses_for(user, alert)
         ]
         self.fields["assignee"].queryset = assignee_choices(alert)
         self.fields["assignee"].initial = alert.assignee_id

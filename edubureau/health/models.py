@@ -173,6 +173,8 @@ class ClassReport(SubmittedReport):
     )
     date = models.DateField(_("日期"))
     session = models.CharField(_("检查"), max_length=2, choices=Session.choices, default=Session.MORNING)
+
+    scope_class_path = "school_class"
     expected = models.PositiveSmallIntegerField(_("应到"))
     present = models.PositiveSmallIntegerField(_("实到"))
     sick = models.PositiveSmallIntegerField(_("因病缺课"))
@@ -233,6 +235,7 @@ class ClassReportVersion(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_module = "health"
     scope_path = "report__school"
+    scope_class_path = "report__school_class"
 
     class Meta:
         verbose_name = _("日报历史版本")
@@ -252,6 +255,8 @@ class SickCase(IllnessRecord):
     """
 
     # (report, student), (school, date) and (student, onset) below cover these keys' lookups.
+    scope_class_path = "school_class"
+
     report = models.ForeignKey(
         ClassReport, verbose_name=_("日报"), on_delete=models.CASCADE, related_name="cases", db_index=False
     )
@@ -471,6 +476,7 @@ class Alert(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_module = "health"
     scope_path = "school"
+    scope_class_path = "school_class"
 
     class Meta:
         verbose_name = _("预警")
@@ -522,6 +528,7 @@ class AlertEvent(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_module = "health"
     scope_path = "alert__school"
+    scope_class_path = "alert__school_class"
 
     class Meta:
         verbose_name = _("预警记录")

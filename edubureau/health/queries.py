@@ -37,11 +37,25 @@ def is_bureau(user) -> bool:
     return scope.all_units and scope.allows("health", VIEW)
 
 
+def health_classes(user, action: str = VIEW):
+    """The classes whose health data `user` may see (or act on): a 班主任's own classes only."""
+    scope = scope_of(user)
+    classes = SchoolClass.objects.filter(school__in=health_schools(user, action))
+    if scope.class_bound("health"):
+        classes = classes.filter(pk__in=scope.class_ids)
+    return classes
+
+
+def whole_school(user) -> bool:
+    """Does `user` see the health of whole schools (not only their own classes)?"""
+    return not scope_of(user).class_bound("health")
+
+
 def current_classes(user, action: str = VIEW):
     year = SchoolYear.current()
-    schools = health_schools(user, action).filter(status=SchoolStatus.OPEN)
     return (
-        SchoolClass.objects.filter(school__in=schools, school_year=year)
+        health_classes(user, action)
+        .filter(school__status=SchoolStatus.OPEN, school_year=year)
         .select_related("school")
         .order_by("school__code", "grade", "class_no")
     )

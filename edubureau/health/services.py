@@ -24,8 +24,9 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
+from edubureau.accounts.roles import Role
 from edubureau.core import changelog
-from edubureau.core.scope import ADD, scope_of
+from edubureau.core.scope import ADD, CHANGE, scope_of
 from edubureau.org.models import School, SchoolStatus
 from edubureau.people.calendar import is_school_day, school_days
 from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student, StudentStatus, grade_label
@@ -157,6 +158,13 @@ class _Case:
         }
 
 
+MAX_ID = 2**63 - 1  # the largest id a row can have (BigAutoField); larger ones overflow
+
+
+def _is_registry_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
 def _who(id_no: str) -> str:
     return f"学生编号 {id_no[1:]}" if id_no.startswith("#") else f"证件号 {id_no}"
 
@@ -168,12 +176,18 @@ def _parse_case(raw, n: int, day: datetime.date | None, errors: _Errors, id_key:
         return None
     id_no = raw.get(id_key)
     pk = raw.get("student") if id_key == "student_id_no" and not id_no else None
-    if isinstance(pk, int) and not isinstance(pk, bool) and pk > 0:
-        id_no = f"#{pk}"  # a pupil without an ID number, chosen on the web form by registry id
+    if pk not in (None, ""):  # a pupil without an ID number, named by registry id
+        if not (isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID):
+            errors.append(f"{where}：学生编号（student）“{_show(pk)}”无效，应为正整数。")
+            return None
+        id_no = f"#{pk}"
     elif not isinstance(id_no, str) or not id_no.strip() or len(id_no) > 20 or "\x00" in id_no:
         errors.append(f"{where}：请填写证件号码（{id_key}）。")
         return None
     id_no = id_no.strip().upper()
+    if id_no.startswith("#") and not (id_key == "student_id_no" and _is_registry_id(id_no[1:])):
+        errors.append(f"{where}：证件号码（{id_key}）“{_show(id_no)}”无效。")
+        return None
     where = f"{where}（{_who(id_no)}）"
     before = len(errors)
     mask, other = _symptoms(raw.get("symptoms"), f"{where}：", errors)
@@ -349,6 +363,9 @@ def _parse_report(data, *, user, settings: ReportingSettings, today: datetime.da
         seen.add(case.id_no)
     if school_class is None and school:
         school_class = _class(school, grade, class_no, errors)
+    if school_class is not None and user is not None:
+        if not scope_of(user).covers_class("health", school.pk, school_class.pk):
+            raise OutOfScope([f"您只能填报自己任班主任的班级；{school_class}不是您的班级。"])
     student_ids = _students(school_class, cases, errors) if school_class else {}
     if errors:
         raise ReportError(list(errors))
@@ -400,30 +417,34 @@ def _class(school: School, grade, class_no, errors: _Errors) -> SchoolClass | No
 
 
 def _students(school_class: SchoolClass, cases: list[_Case], errors: _Errors) -> dict[str, int]:
-    """Each case's student by ID number; the student must be 在读 in this class."""
+    """Each case's student by ID number (or registry id); the student must be 在读 in this class.
+
+    A reference that is not a pupil of this class gets one message whether it names nobody, a pupil
+    of another class or school, or a pupil who left: the report must not tell whether (or where) such
+    a person exists, nor name anyone the submitter did not name (docs/health.md)."""
     if not cases:
         return {}
     numbers = [c.id_no for c in cases if not c.id_no.startswith("#")]
     pks = [int(c.id_no[1:]) for c in cases if c.id_no.startswith("#")]
     rows = (
         Student.objects.filter(Q(id_number__in=numbers) | Q(pk__in=pks))
+        .filter(school_class=school_class, status=StudentStatus.STUDYING)
         .order_by()  # the default order joins the class and school tables for nothing
-        .values_list("id_number", "pk", "school_class_id", "status", "name")
+        .values_list("id_number", "pk")
     )
     found = {}
-    for number, pk, class_id, status, name in rows:
-        found[number] = found[f"#{pk}"] = (pk, class_id, status, name)
+    for number, pk in rows:
+        found[number] = found[f"#{pk}"] = pk
     ids = {}
     for case in cases:
-        row = found.get(case.id_no)
-        if row is None:
-            errors.append(f"{_who(case.id_no)} 的学生不在学籍库中。")
-        elif row[1] != school_class.pk or row[2] != StudentStatus.STUDYING:
-            errors.append(f"{_who(case.id_no)} 的学生（{row[3]}）不是{school_class}的在读学生。")
-        elif row[0] in ids.values():
-            errors.append(f"学生{row[3]}（{_who(case.id_no)}）在本日报中登记了两次。")
+        pk = found.get(case.id_no)
+        if pk is None:
+            what = "学生编号" if case.id_no.startswith("#") else "证件号码"
+            errors.append(f"{_who(case.id_no)} 不是{school_class}的在读学生，请核对{what}。")
+        elif pk in ids.values():
+            errors.append(f"{_who(case.id_no)} 与本日报中的另一条病例是同一名学生：每名学生只登记一条。")
         else:
-            ids[case.id_no] = row[0]
+            ids[case.id_no] = pk
     return ids
 
 
@@ -699,6 +720,8 @@ def submit_staff_report(
     errors = _Errors()
     if not isinstance(data, dict):
         raise ReportError(["教职工日报应为一个 JSON 对象。"])
+    if user is not None and scope_of(user).class_bound("health"):
+        raise OutOfScope(["教职工健康日报由校医或学校管理员填报；班主任只填报本班的日报。"])
     school = _school(data, errors, user)
     day = _date(data.get("date"), "日期（date）", errors)
     if day:
@@ -729,7 +752,9 @@ def submit_staff_report(
             )
         )
         for case in cases:
-            if errors.check(case.id_no in found, f"证件号 {case.id_no} 不是{school}的教职工。"):
+            if errors.check(
+                case.id_no in found, f"证件号 {case.id_no} 不是{school}的教职工，请核对证件号码。"
+            ):
                 staff_ids[case.id_no] = found[case.id_no]
     if errors:
         raise ReportError(list(errors))
@@ -1080,8 +1105,41 @@ def evaluate_day(day: datetime.date, *, now=None) -> dict[str, int]:
     return {"rule": rule_alerts, "statistical": statistical}
 
 
+# Who owns each step of an alert: the school's 疫情报告人 (校医, or the school's administrator)
+# verifies it, reports it to the CDC and handles it; the bureau (its health department, the
+# administrator) may do the same and alone closes it. 班主任 and 填报员 report, they do not judge.
+SCHOOL_STEP = frozenset({Role.SCHOOL_ADMIN, Role.SCHOOL_DOCTOR})
+BUREAU_STEP = frozenset({Role.ADMIN, Role.DEPARTMENT})
+ALERT_STEP_OWNERS = {
+    AlertStatus.VERIFIED: SCHOOL_STEP | BUREAU_STEP,
+    AlertStatus.FALSE_ALARM: SCHOOL_STEP | BUREAU_STEP,
+    AlertStatus.REPORTED: SCHOOL_STEP | BUREAU_STEP,
+    AlertStatus.HANDLING: SCHOOL_STEP | BUREAU_STEP,
+    AlertStatus.CLOSED: BUREAU_STEP,
+}
+
+
+def may_move_alert(user, alert: Alert, to_status: str) -> bool:
+    """May `user` move `alert` to `to_status`? (The workflow's order is checked by transition_alert.)"""
+    scope = scope_of(user)
+    role = Role.ADMIN if getattr(user, "is_superuser", False) else getattr(user, "role", None)
+    return (
+        role in ALERT_STEP_OWNERS.get(to_status, ())
+        and scope.allows("health", CHANGE)
+        and scope.covers_school(alert.school_id)
+    )
+
+
+def next_statuses_for(user, alert: Alert) -> list[str]:
+    """The statuses `user` may move `alert` to now."""
+    return [s for s in alert.next_statuses if may_move_alert(user, alert, s)]
+
+
 def transition_alert(alert: Alert, to_status: str, *, user=None, note: str = "", assignee=None) -> Alert:
-    """Move an alert along 新建 → 已核实 → 已报告疾控 → 处置中 → 已关闭 (or 误报)."""
+    """Move an alert along 新建 → 已核实 → 已报告疾控 → 处置中 → 已关闭 (or 误报); user=None is the console."""
+    if user is not None and to_status in ALERT_STEP_OWNERS and not may_move_alert(user, alert, to_status):
+        owners = "、".join(str(Role(r).label) for r in sorted(ALERT_STEP_OWNERS[to_status]))
+        raise OutOfScope([f"把预警改为“{AlertStatus(to_status).label}”由{owners}操作，您的角色不能执行这一步。"])
     current = AlertStatus(alert.status)
     if to_status not in ALERT_TRANSITIONS[current]:
         allowed = "、".join(ALERT_TRANSITIONS[current]) or "无（已结束）"

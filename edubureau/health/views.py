@@ -20,7 +20,7 @@ from django.views import View
 from edubureau.core import changelog
 from edubureau.core.exports import XLSX
 from edubureau.core.idcodes import mask_name
-from edubureau.core.masking import mask
+from edubureau.core.masking import log_unmask, mask, unmask_requested
 from edubureau.core.models import AccessRecord
 from edubureau.core.scope import ADD, CHANGE, EXPORT, VIEW, scope_of
 from edubureau.core.spreadsheets import write_rows_xlsx
@@ -222,6 +222,8 @@ class StaffReportView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             allow(request.user, ADD)
+            if not queries.whole_school(request.user):
+                raise PermissionDenied(_("教职工健康日报由校医或学校管理员填报。"))
         return super().dispatch(request, *args, **kwargs)
 
     def school(self, data):
@@ -487,7 +489,7 @@ class AlertDetailView(ObjectDetailView):
         return {
             "cases": masked_cases(cases, unmasked),
             "events": obj.events.select_related("user"),
-            "form": (form or AlertActionForm(alert=obj)) if may_change else None,
+            "form": (form or AlertActionForm(alert=obj, user=self.request.user)) if may_change else None,
             "has_sensitive": True,
         }
 
@@ -495,7 +497,10 @@ class AlertDetailView(ObjectDetailView):
         if not self.module_allows(CHANGE):
             raise PermissionDenied(_("您没有处理预警的权限。"))
         alert = self.get_object(pk, CHANGE)
-        form = AlertActionForm(request.POST, alert=alert)
+        wanted = request.POST.get("to_status")
+        if wanted in services.ALERT_STEP_OWNERS and not services.may_move_alert(request.user, alert, wanted):
+            raise PermissionDenied(_("您的角色不能把预警改为该状态。"))
+        form = AlertActionForm(request.POST, alert=alert, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -534,14 +539,16 @@ class SchoolHealthView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         allow(request.user, VIEW)
+        if not queries.whole_school(request.user):
+            raise PermissionDenied(_("班主任请在本班的页面查看健康日报。"))
         school = get_object_or_404(queries.health_schools(request.user), pk=pk)
         day = DayForm(request.GET).day()
         schools = School.objects.filter(pk=school.pk)
         days = queries.recent_school_days(day, 30)
         rollup = queries.rates_by_school(day, schools)
-        unmasked = request.GET.get("unmask") == "1" and scope_of(request.user).can_unmask
+        unmasked = unmask_requested(request)
         if unmasked:
-            log_access(request, AccessRecord.Kind.UNMASK, f"健康日报学校页：{school}", 1)
+            log_unmask(request, f"健康日报学校页：{school}", 1)
         cases = queries.open_cases_in(schools)[:100]
         chart = charts.line(
             _("近 30 个上课日因病缺课率"), days, {school.name: queries.sick_rate_series(days, schools)}
@@ -567,12 +574,14 @@ class ClassHealthView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         allow(request.user, VIEW)
-        classes = SchoolClass.objects.filter(school__in=queries.health_schools(request.user))
+        classes = queries.health_classes(request.user)
         school_class = get_object_or_404(classes.select_related("school", "head_teacher"), pk=pk)
         day = DayForm(request.GET).day()
         days = queries.recent_school_days(day, 20)
         history = queries.class_history(school_class, days)
-        unmasked = request.GET.get("unmask") == "1" and scope_of(request.user).can_unmask
+        unmasked = unmask_requested(request)
+        if unmasked:
+            log_unmask(request, f"健康日报班级页：{school_class}", 1)
         cases = queries.open_cases_in(school_class=school_class)
         chart = charts.line(
             _("近 20 个上课日因病缺课人数"), days, {_("因病缺课"): [h["report"].sick if h["report"] else None for h in history]},

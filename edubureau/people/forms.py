@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.core import changelog, idcodes
+from edubureau.core.masking import MaskedFormMixin
 from edubureau.core.scope import CHANGE, VIEW, scope_of
 from edubureau.core.widgets import DateInput
 from edubureau.org.models import STAGE_GRADES, Campus, School, SchoolStatus, Stage
@@ -19,6 +20,9 @@ from edubureau.org.models import STAGE_GRADES, Campus, School, SchoolStatus, Sta
 from . import services
 from .models import (
     GRADE_CHOICES,
+    STAFF_ID_REFUSED,
+    STUDENT_ID_REFUSED,
+    STUDENT_NO_REFUSED,
     CalendarDay,
     Guardian,
     Honour,
@@ -95,13 +99,15 @@ def _hx_options(url_name, target, fallback=None):
 
 
 class IdentityMixin:
-    """Shared by the student and staff forms: id_type + id_number + birth_date + gender."""
+    """Shared by the student and staff forms: id_type + id_number + birth_date + gender. A masked ID
+    number left unchanged (MaskedFormMixin) arrives here as the stored number."""
 
     def clean_identity(self, cleaned):
         id_type, number = cleaned.get("id_type"), (cleaned.get("id_number") or "").strip()
         birth, gender = cleaned.get("birth_date"), cleaned.get("gender")
         if id_type == IdType.NONE:
-            if number:
+            # Switched to 无证件 with the masked number left as it was: the number goes.
+            if number and "id_number" not in self.kept:
                 self.add_error("id_number", "证件类型为“无证件”时不填证件号码。")
             return ""
         if not number:
@@ -125,17 +131,20 @@ class IdentityMixin:
                 self.add_error(name, f"{e}。")
         return number
 
-    def check_unique_number(self, number, id_type, message):
+    def check_unique_number(self, number, id_type, message, refused):
+        """`message` when the record with this number is in the user's scope (they can look it up);
+        else `refused`, which says the number cannot be used without saying that or where the
+        person is registered."""
         if not number:
             return
         others = self._meta.model.objects.filter(id_type=id_type, id_number=number)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            self.add_error("id_number", message)
+            self.add_error("id_number", message if others.for_user(self.user).exists() else refused)
 
 
-class StudentForm(IdentityMixin, forms.ModelForm):
+class StudentForm(IdentityMixin, MaskedFormMixin, forms.ModelForm):
     convert_15 = forms.BooleanField(
         label=_("15 位旧身份证号"), required=False, help_text=_("勾选后把 15 位旧号码转换为 18 位保存")
     )
@@ -153,7 +162,7 @@ class StudentForm(IdentityMixin, forms.ModelForm):
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
         self.user = user
-        self.guardians = guardian_formset(self.instance, data, user)
+        self.guardians = guardian_formset(self.instance, data, unmasked=self.unmasked)
         if self.instance.pk:
             # School and class change only through 学籍异动 (transfer, 调班), which keep the history.
             del self.fields["school"], self.fields["school_class"]
@@ -171,6 +180,10 @@ class StudentForm(IdentityMixin, forms.ModelForm):
     def is_valid(self):
         valid = super().is_valid()
         return (self.guardians.is_valid() if self.guardians.is_bound else True) and valid
+
+    @property
+    def has_sensitive(self):
+        return bool(self.stored) or any(g.has_sensitive for g in self.guardians.forms)
 
     def clean_hukou_region(self):
         value = self.cleaned_data["hukou_region"]
@@ -191,6 +204,7 @@ class StudentForm(IdentityMixin, forms.ModelForm):
                 number,
                 id_type,
                 "该证件号码已有学籍，同一学生不能重复注册。如是转学，请由原学校办理转出（学籍异动）。",
+                STUDENT_ID_REFUSED,
             )
         if id_type == IdType.NONE and not (cleaned.get("no_id_reason") or "").strip():
             self.add_error("no_id_reason", "证件类型为“无证件”时，请填写无证件原因。")
@@ -225,7 +239,10 @@ class StudentForm(IdentityMixin, forms.ModelForm):
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            self.add_error("student_no", "学籍号已存在，同一学生不能重复注册。")
+            visible = others.for_user(self.user).exists()
+            self.add_error(
+                "student_no", "学籍号已存在，同一学生不能重复注册。" if visible else STUDENT_NO_REFUSED
+            )
             return
         cleaned["student_no"] = value
 
@@ -233,31 +250,27 @@ class StudentForm(IdentityMixin, forms.ModelForm):
 PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-\d{7,8}")
 
 
-class GuardianForm(forms.ModelForm):
-    """One 监护人 row of the student form. A user who may not unmask never gets the stored phone in the
+class GuardianForm(MaskedFormMixin, forms.ModelForm):
+    """One 监护人 row of the student form. Unless the form is unmasked, the stored phone never reaches the
     input: it stays empty (the masked value as placeholder) and an empty input keeps the stored phone."""
 
     class Meta:
         model = Guardian
         fields = ["name", "relation", "phone"]
 
-    def __init__(self, *args, masked=True, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Taken before validation, which writes the posted values onto the instance.
         self.before = changelog.snapshot(self.instance) if self.instance.pk else None
-        self.keeps_phone = bool(masked and self.instance.pk and self.instance.phone)
         self.fields["relation"].required = False  # checked in clean(), with a message naming the row
         self.fields["name"].error_messages["required"] = "请填写监护人姓名；不需要的行请清空或勾选删除。"
-        self.fields["phone"].widget.attrs["placeholder"] = "如 13812345678 或 021-64123456"
-        if self.keeps_phone:
-            self.initial["phone"] = ""
-            self.fields["phone"].widget.attrs["placeholder"] = idcodes.mask_phone(self.instance.phone)
-            self.fields["phone"].help_text = _("留空表示不修改")
+        # The masked stored phone when there is one (MaskedFormMixin), else an example.
+        self.fields["phone"].widget.attrs.setdefault("placeholder", "如 13812345678 或 021-64123456")
 
     def clean_phone(self):
         value = "".join(self.cleaned_data["phone"].split()).replace("—", "-").replace("－", "-")
-        if not value:
-            return self.instance.phone if self.keeps_phone else ""
+        if not value or "phone" in self.kept:  # the stored phone, left as it was
+            return value
         if not PHONE_RE.fullmatch(value):
             raise forms.ValidationError(
                 f"联系电话“{value}”格式不正确：请填写 11 位手机号（如 13812345678）或带区号的固定电话（如 021-64123456）。"
@@ -272,9 +285,10 @@ class GuardianForm(forms.ModelForm):
         return cleaned
 
 
-def guardian_formset(student, data, user):
+def guardian_formset(student, data, unmasked=False):
     """The student's own guardians (the student is already scoped) plus empty rows: 2 on add, 1 on edit.
-    Unbound when the post carries no guardian rows (an older form, a script): guardians stay as they are."""
+    Unbound when the post carries no guardian rows (an older form, a script): guardians stay as they are.
+    Phones masked unless `unmasked` (MaskedFormMixin)."""
     formset_class = forms.inlineformset_factory(
         Student, Guardian, form=GuardianForm, extra=1 if student.pk else 2, can_delete=True, max_num=10
     )
@@ -284,7 +298,7 @@ def guardian_formset(student, data, user):
         data,
         instance=student,
         prefix="guardians",
-        form_kwargs={"masked": not scope_of(user).can_unmask},
+        form_kwargs={"unmasked": unmasked},
     )
 
 
@@ -307,7 +321,7 @@ def save_guardians(formset):
                 changelog.log_update(guardian, form.before)
 
 
-class StaffForm(IdentityMixin, forms.ModelForm):
+class StaffForm(IdentityMixin, MaskedFormMixin, forms.ModelForm):
     convert_15 = forms.BooleanField(
         label=_("15 位旧身份证号"), required=False, help_text=_("勾选后把 15 位旧号码转换为 18 位保存")
     )
@@ -347,6 +361,7 @@ class StaffForm(IdentityMixin, forms.ModelForm):
                 number,
                 cleaned.get("id_type"),
                 "该证件号码的教职工已在册，同一人不能重复任职。如是调动，请修改原记录的学校。",
+                STAFF_ID_REFUSED,
             )
         return cleaned
 

@@ -42,6 +42,9 @@ from edubureau.org.models import STAGE_GRADES, Campus, School
 
 from .models import (
     GRADE_LABELS,
+    STAFF_ID_REFUSED,
+    STUDENT_ID_REFUSED,
+    STUDENT_NO_REFUSED,
     Education,
     Employment,
     Enrollment,
@@ -260,11 +263,17 @@ def check_birth_dates(table: Rows, today) -> None:
             table.error(i, "birth_date", f"出生日期 {born.isoformat()} 晚于今天")
 
 
+def refusal(message: str) -> str:
+    """A model's refusal message in the importer's style (no closing 。; the row and column come first)."""
+    return message.removesuffix("。")
+
+
 class PersonImporter(Importer):
     """Students and staff: people keyed by (证件类型, 证件号码) who belong to one school."""
 
     person_fields: tuple[str, ...] = ()
     left_statuses: tuple[str, ...] = ()  # a person in one of these may be registered at another school
+    refused_id = ""  # what a user outside the other school's scope is told (models.STUDENT_ID_REFUSED…)
 
     def match_people(self, table: Rows, rows: list[tuple], columns: list[str], by_no: dict | None = None) -> list:
         """For each row: the existing person (a dict of `columns`) it is about, or None. `rows` are
@@ -281,10 +290,15 @@ class PersonImporter(Importer):
             found = by_id.get((kinds[i], numbers[i])) if numbers[i] else None
             if by_no is not None:
                 other = by_no.get(table["student_no"][i]) if table["student_no"][i] else None
-                if found and other and found["pk"] != other["pk"]:
+                clash = other and (found["pk"] != other["pk"] if found else numbers[i] and other["id_number"])
+                if clash and not self.scope.covers_school(other["school_id"]):
+                    # whose 学籍号 it is, or that it is anyone's, is not this user's to know
+                    table.error(i, "student_no", refusal(STUDENT_NO_REFUSED))
+                    continue
+                if clash and found:
                     table.error(i, "student_no", "该学籍号已登记在另一名学生（证件号码不同）名下")
                     continue
-                if other and not found and numbers[i] and other["id_number"]:
+                if clash:
                     table.error(i, "student_no", "该学籍号已登记在另一证件号码的学生名下，请核对证件号码或学籍号")
                     continue
                 found = found or other
@@ -301,8 +315,10 @@ class PersonImporter(Importer):
             if self.scope.covers_school(person["school_id"]):
                 where = names.get(person["school_id"], "另一所学校")
                 table.error(i, "id_number", f"该{what}已在{where}在册（状态：{person['status']}），调动请在{what}页面办理")
-            else:
-                table.error(i, "id_number", f"该证件号码的{what}在其他学校在册，不能重复登记；调动请由原学校办理")
+            elif not table["id_number"][i]:  # matched by 学籍号 alone
+                table.error(i, "student_no", refusal(STUDENT_NO_REFUSED))
+            else:  # neither that nor where the person is registered: only that the number cannot be used
+                table.error(i, "id_number", refusal(self.refused_id))
 
     def keep_blank_keys(self, table: Rows, matches: list, names: tuple[str, ...]) -> None:
         """An empty key cell never erases the existing value (a file keyed by 学籍号 only, say)."""
@@ -357,6 +373,7 @@ class StudentImporter(PersonImporter):
     person_fields = ("name", "gender", "birth_date", "id_type", "id_number", "student_no", "ethnicity", "hukou_region",
                      "hukou_type", "address", "is_migrant", "no_id_reason")  # fmt: skip
     left_statuses = (StudentStatus.GRADUATED, StudentStatus.TRANSFERRED)
+    refused_id = STUDENT_ID_REFUSED
     flags = (("create_classes", gettext_lazy("自动创建不存在的班级")),)
     school_years = staticmethod(school_year_choices)
     current_school_year = staticmethod(current_school_year)
@@ -405,7 +422,7 @@ class StudentImporter(PersonImporter):
         matches = self.match_people(table, rows, columns, {r[at]: dict(zip(columns, r, strict=True)) for r in rows if r[at]})
         self.check_moves(table, matches, "学生")
         for i, person in enumerate(matches):
-            if person is not None and person["status"] == StudentStatus.DECEASED:
+            if person is not None and person["status"] == StudentStatus.DECEASED and self.scope.covers_school(person["school_id"]):
                 table.error(i, "id_number", "该证件号码的学生已死亡注销，不能导入")
         self.keep_blank_keys(table, matches, ("id_number", "student_no"))
         for i, person in enumerate(matches):
@@ -614,6 +631,7 @@ class StaffImporter(PersonImporter):
     person_fields = ("name", "gender", "id_type", "id_number", "birth_date", "post_type", "subjects", "title", "education",
                      "honours", "employment", "hire_date", "phone", "status")  # fmt: skip
     left_statuses = (StaffStatus.LEFT, StaffStatus.TRANSFERRED, StaffStatus.RETIRED)
+    refused_id = STAFF_ID_REFUSED
 
     def validate(self, table: Rows) -> None:
         check_birth_dates(table, timezone.localdate())

@@ -134,6 +134,7 @@ class SchoolClass(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_module = "classes"
     scope_path = "school"
+    scope_class_path = "pk"
 
     class Meta:
         verbose_name = _("班级")
@@ -180,6 +181,14 @@ class StudentStatus(models.TextChoices):
     DECEASED = "死亡注销", _("死亡注销")
 
 
+# A taken ID number (学籍号) may belong to a person outside the user's scope: the refusal says the number
+# cannot be used and whom to ask, never that (or where) the person is registered. Forms and importers
+# say more when the other record is in the user's scope.
+STUDENT_ID_REFUSED = "该证件号码不能用于学籍登记。请核对证件号码；如确认无误，请联系区教育局学籍管理部门。"
+STUDENT_NO_REFUSED = "该学籍号不能使用。请核对学籍号；如确认无误，请联系区教育局学籍管理部门。"
+STAFF_ID_REFUSED = "该证件号码不能用于教职工登记。请核对证件号码；如确认无误，请联系区教育局人事部门。"
+
+
 class Student(models.Model):
     name = models.CharField(_("姓名"), max_length=40)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
@@ -205,6 +214,7 @@ class Student(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_module = "students"
     scope_path = "school"
+    scope_class_path = "school_class"
     sensitive_fields = {"id_number": "id_number", "student_no": "id_number", "address": "address"}
 
     class Meta:
@@ -225,11 +235,11 @@ class Student(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["id_type", "id_number"], condition=~Q(id_number=""), name="student_unique_id_number",
-                violation_error_message="该证件号码已有学籍，同一学生不能重复注册。",
+                violation_error_message=STUDENT_ID_REFUSED,
             ),
             models.UniqueConstraint(
                 fields=["student_no"], condition=~Q(student_no=""), name="student_unique_student_no",
-                violation_error_message="学籍号已存在。",
+                violation_error_message=STUDENT_NO_REFUSED,
             ),
             models.CheckConstraint(
                 condition=~Q(id_type=IdType.NONE) | ~Q(no_id_reason=""), name="student_no_id_has_reason",
@@ -253,6 +263,8 @@ class Guardian(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_module = "students"
     scope_path = "student__school"
+    scope_class_path = "student__school_class"
+    sensitive_fields = {"phone": "phone"}
 
     class Meta:
         verbose_name = _("监护人")
@@ -409,7 +421,7 @@ class Staff(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["id_type", "id_number"], condition=~Q(id_number=""), name="staff_unique_id_number",
-                violation_error_message="该证件号码的教职工已在册，同一人不能重复任职。",
+                violation_error_message=STAFF_ID_REFUSED,
             ),
         ]  # fmt: skip
 

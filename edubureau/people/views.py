@@ -14,8 +14,7 @@ from django.views import View
 
 from edubureau.accounts.roles import Role
 from edubureau.core import changelog, idcodes
-from edubureau.core.masking import mask
-from edubureau.core.models import AccessRecord
+from edubureau.core.masking import log_unmask, mask, unmask_requested
 from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
 from edubureau.core.views import (
     ObjectDeleteView,
@@ -23,7 +22,6 @@ from edubureau.core.views import (
     ObjectEditView,
     ObjectListView,
     ScopedMixin,
-    log_access,
 )
 
 from . import calendar, services
@@ -90,7 +88,8 @@ class PeopleEditView(ObjectEditView):
         return super().get_object(pk)
 
     def get_form(self, obj, data=None):
-        return self.form_class(data, instance=obj, user=self.request.user)
+        masking = self.masking_kwargs(self.form_class)
+        return self.form_class(data, instance=obj, user=self.request.user, **masking)
 
     def post(self, request, pk=None):
         try:
@@ -569,7 +568,7 @@ class DuplicateView(LoginRequiredMixin, View):
             raise PermissionDenied(_("只有教育局层面有学生或教职工修改权限的用户可以处理重复数据。"))
         kind = request.GET.get("kind") if request.GET.get("kind") in kinds else kinds[0]
         model, related, _merge = self.KINDS[kind]
-        unmasked = request.GET.get("unmask") == "1" and scope_of(request.user).can_unmask
+        unmasked = unmask_requested(request)
         candidates = services.duplicate_id_groups(model.objects.for_user(request.user, CHANGE))
         page = Paginator(candidates, self.PER_PAGE).get_page(request.GET.get("page"))
         services.load_members(page.object_list, model, related)  # only this page's rows
@@ -578,9 +577,7 @@ class DuplicateView(LoginRequiredMixin, View):
             for g in page
         ]
         if unmasked:
-            log_access(
-                request, AccessRecord.Kind.UNMASK, f"重复数据：{model._meta.verbose_name}", len(groups), True
-            )
+            log_unmask(request, f"重复数据：{model._meta.verbose_name}", len(groups))
         context = {
             "title": _("重复数据"), "kind": kind, "groups": groups, "page_obj": page,
             "tabs": [(k, self.KINDS[k][0]._meta.verbose_name) for k in kinds],

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from conftest import PASSWORD, make_user
 from edubureau.accounts.models import Department
-from edubureau.accounts.roles import Role
+from edubureau.accounts.roles import ALL, Role
 from edubureau.core.idcodes import make_resident_id
 from edubureau.health.models import Alert, AlertStatus, ClassReport, ClassReportVersion, ClusterRule, SickCase
 from edubureau.org.models import District, School, Stage
-from edubureau.people.models import SchoolClass, SchoolYear, Student, Term
+from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student, Term
 
 
 def latest_weekday(day: datetime.date) -> datetime.date:
@@ -51,10 +51,16 @@ def district_day(transactional_db):
             name=f"学生{'甲乙丙丁戊己庚辛'[n]}", gender="男", birth_date=birth, school=school, school_class=classes[0],
             id_number=make_resident_id("310112", birth, 10 + n, True),
         ))  # fmt: skip
-    department = Department.objects.create(name="体卫艺科", modules=["health"])
+    department = Department.objects.create(name="体卫艺科", grants={m: list(ALL) for m in ["health"]})
+    teacher = Staff.objects.create(
+        name="孙老师", gender="女", birth_date=datetime.date(1985, 3, 4), school=school,
+        id_number=make_resident_id("310112", datetime.date(1985, 3, 4), 31, False),
+    )  # fmt: skip
+    classes[0].head_teacher = teacher
+    classes[0].save()
     users = {
-        "teacher": make_user("banzhuren", Role.SCHOOL_CLERK, org=school),
-        "doctor": make_user("xiaoyi", Role.SCHOOL_CLERK, org=school),
+        "teacher": make_user("banzhuren", Role.HEAD_TEACHER, org=school, staff=teacher),
+        "doctor": make_user("xiaoyi", Role.SCHOOL_DOCTOR, org=school),
         "bureau": make_user("tiweiyi", Role.DEPARTMENT, department=department),
     }
     return {

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
 from edubureau.accounts.models import Department, User
-from edubureau.accounts.roles import Role
+from edubureau.accounts.roles import ALL, Role
 from edubureau.core.models import ChangeAction, ChangeRecord
 
 GOOD = "Gute-Reise2026"
@@ -48,7 +48,7 @@ def test_it_adds_a_school_user_by_chinese_role_and_school_code(stdin, school_a):
 
 
 def test_it_adds_a_department_user_by_role_code(stdin, db):
-    Department.objects.create(name="德育科", modules=["students"])
+    Department.objects.create(name="德育科", grants={m: list(ALL) for m in ["students"]})
     stdin(GOOD)
     run("add", "li", "--role", "department", "--department", "德育科", "--password-stdin")
     user = User.objects.get(username="li")
@@ -134,3 +134,16 @@ def test_it_prints_a_new_token_each_time(school_a_clerk):
     assert Token.objects.get(user=school_a_clerk).key == first
     second = run("token", "a_clerk").strip()
     assert second != first and Token.objects.get(user=school_a_clerk).key == second
+
+
+def test_it_adds_a_head_teacher_with_their_staff_record(stdin, school_a):
+    from edubureau.health.tests.conftest import make_teacher
+
+    teacher = make_teacher(school_a, name="孙老师")
+    stdin(GOOD)
+    out = run("add", "sun", "--role", "班主任", "--org", school_a.code, "--staff", "孙老师", "--password-stdin")
+    assert "已新增用户 sun（班主任" in out
+    assert User.objects.get(username="sun").staff == teacher
+    stdin(GOOD)
+    with pytest.raises(CommandError, match="班主任账号须指定对应教职工"):
+        run("add", "li", "--role", "head_teacher", "--org", school_a.code, "--password-stdin")

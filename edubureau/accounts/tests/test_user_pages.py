@@ -239,29 +239,33 @@ def test_it_shows_a_user_with_the_phone_masked(login, admin_user, school_a):
     assert AccessRecord.objects.filter(kind=AccessRecord.Kind.UNMASK).count() == 1
 
 
-def test_it_grants_a_department_modules_with_checkboxes(login, admin_user, department_user):
+def test_it_grants_a_department_actions_per_module_with_checkboxes(login, admin_user, department_user):
     department = department_user.department
     client = login(admin_user)
     response = client.get(reverse("accounts:department_edit", args=[department.pk]))
-    assert 'type="checkbox"' in response.text and 'value="audit"' in response.text
+    assert 'type="checkbox"' in response.text and 'name="grant_audit"' in response.text
     response = client.post(
         reverse("accounts:department_edit", args=[department.pk]),
-        {"name": "基教科", "modules": ["students", "audit"]},
+        # change without view: view is implied; the audit log cannot be written by anyone
+        {"name": "基教科", "grant_students": ["change"], "grant_audit": ["view", "delete"]},
     )
     assert response.status_code == 302
     department.refresh_from_db()
+    assert department.grants == {"students": ["view", "change"], "audit": ["view"]}
     assert department.modules == ["students", "audit"]
     record = ChangeRecord.objects.get(content_type__model="department")
-    assert record.after == {"modules": ["students", "audit"]}
+    assert record.after == {"grants": {"students": ["view", "change"], "audit": ["view"]}}
 
     staff = User.objects.get(pk=department_user.pk)  # a fresh object: scope is cached per request
     client.force_login(staff)
     assert client.get(reverse("core:change_list")).status_code == 200
+    student_add = client.get(reverse("people:student_add"))
+    assert student_add.status_code == 403  # change was granted, add was not
 
 
 def test_it_adds_and_lists_departments(login, admin_user):
     client = login(admin_user)
-    response = client.post(reverse("accounts:department_add"), {"name": "体卫艺科", "modules": ["students"]})
+    response = client.post(reverse("accounts:department_add"), {"name": "体卫艺科", "grant_students": ["view"]})
     department = Department.objects.get(name="体卫艺科")
     assert response.url == department.get_absolute_url()
     response = client.get(reverse("accounts:department_list"))
@@ -278,3 +282,22 @@ def test_it_preselects_no_role_and_requires_one_when_adding_a_user(login, admin_
         {"username": "norole", "display_name": "无角色", "password1": "Xy#12345678", "password2": "Xy#12345678"},
     )
     assert response.status_code == 200 and not User.objects.filter(username="norole").exists()
+
+
+def test_it_binds_a_head_teacher_to_their_staff_record(login, admin_user, school_a, school_b):
+    from edubureau.health.tests.conftest import make_teacher
+
+    teacher = make_teacher(school_a, name="孙老师")
+    make_teacher(school_b, name="钱老师")
+    client = login(admin_user)
+    missing = client.post(reverse("accounts:user_add"), form_data(role=Role.HEAD_TEACHER, org=school_a.code))
+    assert "班主任账号须指定对应教职工" in missing.text and not User.objects.filter(username="zhang").exists()
+    elsewhere = client.post(
+        reverse("accounts:user_add"), form_data(role=Role.HEAD_TEACHER, org=school_a.code, staff="钱老师")
+    )
+    assert "没有证件号码或姓名为“钱老师”的教职工" in elsewhere.text
+    response = client.post(
+        reverse("accounts:user_add"), form_data(role=Role.HEAD_TEACHER, org=school_a.code, staff=teacher.id_number)
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="zhang").staff == teacher

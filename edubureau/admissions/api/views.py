@@ -41,6 +41,8 @@ class ApplicationViewSet(ScopedModelViewSet):
     filterset_class = ApplicationFilterSet
     ordering_fields = ["number", "birth_date", "status"]
     natural_key = ("campaign", "id_type", "id_number")
+    natural_key_label = "证件号码"
+    conflict_contact = "区教育局招生管理部门"
     detail_view_name = "admissions-api:application-detail"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 

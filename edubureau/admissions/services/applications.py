@@ -87,14 +87,21 @@ def existing_application(campaign: Campaign, id_type: str, id_number: str) -> Ap
     return Application.objects.filter(campaign=campaign, id_type=id_type, id_number=id_number).first()
 
 
-def duplicate_message(existing: Application) -> str:
+DUPLICATE_REFUSED = "该证件号码在本次招生中不能使用。请核对证件号码；如确认无误，请联系区教育局招生管理部门。"
+
+
+def duplicate_message(existing: Application, user=None) -> str:
+    """The existing application's number for a user who may see it (the CLI: everyone); to anyone
+    else only that the number cannot be used, not that (or for which school) the child applied."""
+    if user is not None and not Application.objects.for_user(user).filter(pk=existing.pk).exists():
+        return DUPLICATE_REFUSED
     return (
         f"该儿童（证件号码 {mask_id(existing.id_number)}）在本次招生中已有报名（报名编号 {existing.number}），"
         "不能重复报名。如需更正信息，请修改已有报名。"
     )
 
 
-def check_child(campaign: Campaign, child: dict, *, exclude_pk=None) -> dict[str, str]:
+def check_child(campaign: Campaign, child: dict, *, exclude_pk=None, user=None) -> dict[str, str]:
     """Field errors of the child's identity: ID number, its agreement, the entry window, duplicates."""
     errors: dict[str, str] = {}
     id_type = child.get("id_type") or IdType.RESIDENT
@@ -123,7 +130,7 @@ def check_child(campaign: Campaign, child: dict, *, exclude_pk=None) -> dict[str
         other = Application.objects.filter(campaign=campaign, id_type=id_type, id_number=number)
         other = other.exclude(pk=exclude_pk).first()
         if other:
-            errors["id_number"] = duplicate_message(other)
+            errors["id_number"] = duplicate_message(other, user)
     return errors
 
 
@@ -222,7 +229,7 @@ def register(campaign: Campaign, registration: Registration, user=None) -> Appli
     require_open(campaign, StageKind.REGISTRATION)
     _choice_stage_check(campaign, registration.choices)
     child = {k: v for k, v in registration.child.items() if k in CHILD_FIELDS}
-    errors = check_child(campaign, child) | check_choices(campaign, registration.choices)
+    errors = check_child(campaign, child, user=user) | check_choices(campaign, registration.choices)
     if errors:
         raise ValidationError(errors)
     guardians = _clean_guardians(registration.guardians)
@@ -239,7 +246,7 @@ def register(campaign: Campaign, registration: Registration, user=None) -> Appli
         # Two registrations of one child at the same moment: the database constraint decides.
         existing = existing_application(campaign, child.get("id_type") or IdType.RESIDENT, child["id_number"])
         if existing:
-            raise ValidationError({"id_number": duplicate_message(existing)}) from e
+            raise ValidationError({"id_number": duplicate_message(existing, user)}) from e
         raise
     return application
 
@@ -266,7 +273,7 @@ def update_application(
         _choice_stage_check(campaign, choices)
     child = {k: v for k, v in (child or {}).items() if k in CHILD_FIELDS}
     merged = {name: getattr(application, name) for name in CHILD_FIELDS} | child
-    errors = check_child(campaign, merged, exclude_pk=application.pk)
+    errors = check_child(campaign, merged, exclude_pk=application.pk, user=user)
     if choices is not None:
         errors |= check_choices(campaign, choices)
     if errors:

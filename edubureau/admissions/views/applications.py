@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from edubureau.core import idcodes
-from edubureau.core.masking import mask
+from edubureau.core.masking import form_unmask_context, mask, unmask_requested
 from edubureau.core.scope import ADD, CHANGE, VIEW
 from edubureau.core.views import ObjectDetailView, ObjectListView, ScopedMixin
 
@@ -119,11 +119,15 @@ class ApplicationEditView(ScopedMixin, View):
 
     def get(self, request, pk):
         campaign, application = self.get_target(pk)
-        return self.render_form(application, ApplicationForm(instance=application, campaign=campaign))
+        return self.render_form(application, self.get_form(application, campaign))
+
+    def get_form(self, application, campaign, data=None):
+        unmasked = unmask_requested(self.request)
+        return ApplicationForm(data, instance=application, campaign=campaign, unmasked=unmasked)
 
     def post(self, request, pk):
         campaign, application = self.get_target(pk)
-        form = ApplicationForm(request.POST, instance=application, campaign=campaign)
+        form = self.get_form(application, campaign, request.POST)
         if not form.is_valid():
             return self.render_form(application, form)
         registration = form.registration()
@@ -148,6 +152,7 @@ class ApplicationEditView(ScopedMixin, View):
         context = self.base_context(
             object=application, form=form, title=title,
             breadcrumbs=[(_("入学申请"), reverse("admissions:application_list")), (title, None)],
+            **form_unmask_context(self.request, form, title, application),
         )  # fmt: skip
         return render(self.request, self.template_name, context, status=400 if form.errors else 200)
 

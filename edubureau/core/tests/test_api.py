@@ -116,12 +116,20 @@ def test_it_generates_the_openapi_schema_without_warnings(tmp_path):
         assert f"  {path}:" in text
 
 
-def test_it_serves_the_schema(db):
-    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_it_serves_the_schema(leader):
+    response = client_for(leader).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "EduBureau API"
     assert "409" in schema["paths"]["/api/people/students/"]["post"]["responses"]
+
+
+def test_it_shows_the_schema_and_docs_only_to_logged_in_users(login, leader):
+    for url in ("/api/schema/", "/api/docs/"):
+        assert Client().get(url).status_code in (401, 403)
+        assert login(leader).get(url).status_code == 200  # the docs page fetches the schema with the session
+    token = Token.objects.create(user=leader).key
+    assert Client().get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
 
 
 def test_it_serves_a_docs_page_without_outside_assets(login, leader):

@@ -114,7 +114,7 @@ def test_it_shows_the_audit_log_only_to_holders_of_the_audit_module(login, actor
 
 
 def test_it_shows_the_audit_log_to_a_department_granted_it(login, department_user, student_changes):
-    Department.objects.filter(pk=department_user.department_id).update(modules=["audit"])
+    Department.objects.filter(pk=department_user.department_id).update(grants={"audit": ["view", "export"]})
     department_user.refresh_from_db()
     assert login(department_user).get(reverse("core:change_list")).status_code == 200
 

@@ -13,7 +13,6 @@ from edubureau.people.importers import StudentImporter
 from .importtools import (
     STUDENT_HEADERS,
     counts,
-    last_job,
     run_import,
     student_row,
     table,
@@ -134,7 +133,7 @@ def test_it_explains_a_bad_row_and_writes_nothing(classes, tmp_path, change, mes
     assert message in output
     assert output.count("第 2 行") == 1  # one mistake, one message
     assert "有错误，未写入任何数据。校验结果：新增 1，更新 0，未变 0，错误 1" in output
-    assert "错误报告：" in output
+    assert "有 1 行错误（见上）" in output
 
 
 def test_it_reports_duplicates_within_the_file(classes, tmp_path):
@@ -158,8 +157,9 @@ def test_it_writes_an_error_report_with_the_original_rows_and_an_error_column(cl
     from python_calamine import CalamineWorkbook
 
     bad = student_row(出生日期="2020-02-30")
-    refused("students", write_xlsx(tmp_path / "s.xlsx", table([student_row(), bad])))
-    report = CalamineWorkbook.from_path(last_job().error_report).get_sheet_by_index(0).to_python()
+    errors = tmp_path / "errors.xlsx"
+    refused("students", write_xlsx(tmp_path / "s.xlsx", table([student_row(), bad])), "--errors", str(errors))
+    report = CalamineWorkbook.from_path(str(errors)).get_sheet_by_index(0).to_python()
     assert report[0][-1] == "错误说明"
     assert report[2][3] == bad["姓名"]
     assert "出生日期：日期 2020-02-30 不存在" in report[2][-1]

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import make_user
 from edubureau.accounts.models import Department
-from edubureau.accounts.roles import Role
+from edubureau.accounts.roles import ALL, Role
 from edubureau.equity.models import ResourceReport
 from edubureau.org.models import School, Stage
 
@@ -20,7 +20,7 @@ FIGURES = {
 @pytest.fixture
 def inspector(db):
     """督导室: a department with the equity module, who confirms and returns reports."""
-    dept = Department.objects.create(name="督导室", modules=["org", "classes", "students", "staff", "equity"])
+    dept = Department.objects.create(name="督导室", grants={m: list(ALL) for m in ["org", "classes", "students", "staff", "equity"]})
     return make_user("dudao", Role.DEPARTMENT, department=dept)
 
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from edubureau.accounts.models import User
-from edubureau.core.api import ScopedViewSetMixin
+from edubureau.core.api import ScopedViewSetMixin, parse_id
 from edubureau.core.scope import CHANGE
 
 from .. import services
@@ -190,17 +190,22 @@ class AlertViewSet(ReadViewSet):
                 alert, data.validated_data["status"], user=request.user, note=data.validated_data["note"],
                 assignee=assignee,
             )  # fmt: skip
+        except services.OutOfScope as e:
+            raise exceptions.PermissionDenied(e.messages[0]) from e
         except services.ReportError as e:
             raise ReportRefused(e.messages) from e
         return Response(self.get_serializer(self.get_object_for(CHANGE)).data)
 
     def get_object_for(self, action_name):
+        pk = parse_id(self.kwargs["pk"])
+        if pk is None:  # /alerts/abc/transition/ names no alert
+            raise exceptions.NotFound()
         queryset = Alert.objects.for_user(self.request.user, action_name).select_related(
             "school", "school_class", "rule", "assignee"
         )
-        alert = queryset.filter(pk=self.kwargs["pk"]).first()
+        alert = queryset.filter(pk=pk).first()
         if alert is None:
-            if Alert.objects.for_user(self.request.user).filter(pk=self.kwargs["pk"]).exists():
+            if Alert.objects.for_user(self.request.user).filter(pk=pk).exists():
                 raise exceptions.PermissionDenied("您没有修改该预警的权限。")
             raise exceptions.NotFound()
         return alert

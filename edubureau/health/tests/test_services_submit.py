@@ -150,7 +150,8 @@ def test_it_refuses_an_unknown_student(health_class_a):
         health_class_a,
         cases=[{"student_id_no": "310112201701011234", "symptoms": ["发热"], "onset": "2025-11-17"}],
     )
-    assert "不在学籍库" in refused(payload)[0]
+    # The same words as for a pupil of another class: the report does not say whether such a pupil exists.
+    assert refused(payload)[0] == f"证件号 310112201701011234 不是{health_class_a}的在读学生，请核对证件号码。"
 
 
 def test_it_refuses_the_same_student_twice(health_class_a, pupils_a):

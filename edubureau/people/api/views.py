@@ -38,7 +38,8 @@ class StudentViewSet(ScopedModelViewSet):
 
     证件号码、学籍号、现住址和监护人电话默认脱敏；有权限的用户加 `?unmask=1` 查看完整信息（会被记录）。
     班级用 `school_class`（id）或 `grade` + `class_no`（+ `school_year`）指定。
-    新建时同一证件类型和号码的学生已存在，返回 409 和已有记录的地址，不会重复注册；重试新建是安全的。
+    新建时同一证件类型和号码的学生已在您的范围内，返回 409 和已有记录的地址，不会重复注册；重试新建是安全的
+    （不在您范围内的，409 只说明该证件号码不能使用）。
     修改学校、班级或学籍状态时按学籍异动办理（转学、调班、留级、休学、复学……），并记录异动。
     """
 
@@ -49,6 +50,8 @@ class StudentViewSet(ScopedModelViewSet):
     filterset_class = StudentFilterSet
     ordering_fields = ["name", "birth_date", "status", "enrolled_on"]
     natural_key = ("id_type", "id_number")
+    natural_key_label = "证件号码"
+    conflict_contact = "区教育局学籍管理部门"
     detail_view_name = "people-api:student-detail"
 
 
@@ -61,6 +64,8 @@ class StaffViewSet(ScopedModelViewSet):
     filterset_class = StaffFilterSet
     ordering_fields = ["name", "birth_date", "hire_date", "title", "status"]
     natural_key = ("id_type", "id_number")
+    natural_key_label = "证件号码"
+    conflict_contact = "区教育局人事部门"
     detail_view_name = "people-api:staff-detail"
 
 

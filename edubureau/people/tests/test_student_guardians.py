@@ -54,12 +54,12 @@ def test_it_adds_guardians_with_a_new_student(login, actors, school_a, class_a):
 
 
 def test_it_edits_adds_and_deletes_guardians_on_the_edit_page(login, unmasking_admin, student_a):
-    url = reverse("people:student_edit", args=[student_a.pk])
+    url = reverse("people:student_edit", args=[student_a.pk]) + "?unmask=1"
     client = login(unmasking_admin)
     page = client.get(url)
     assert len(page.context["form"].guardians.forms) == 2  # the father and one empty row
     data = page_data(page)
-    assert data["guardians-0-phone"] == "13912345678"  # may unmask: the real number to edit
+    assert data["guardians-0-phone"] == "13912345678"  # may unmask and asked to: the real number to edit
     data.update(
         {"guardians-0-phone": "021-64123456", "guardians-1-name": "王丽", "guardians-1-relation": "母亲"}
     )

@@ -50,8 +50,12 @@ class ProgressReportViewSet(ScopedModelViewSet):
 
     def create(self, request, *args, **kwargs):
         # the task must be one the user may change (not only see)
-        task = Task.objects.for_user(request.user, CHANGE).filter(pk=request.data.get("task")).first()
-        if task is None and request.data.get("task"):
+        wanted = request.data.get("task") if isinstance(request.data, dict) else None
+        try:
+            task = Task.objects.for_user(request.user, CHANGE).filter(pk=wanted).first() if wanted else None
+        except (TypeError, ValueError):  # {"task": {}}, "abc", [1]: the serializer answers 400 for the field
+            task = wanted = None
+        if task is None and wanted:
             raise NotFound("任务不存在或不在您的管理范围内。")
         return super().create(request, *args, **kwargs)
 

@@ -8,7 +8,7 @@ import time_machine
 
 from conftest import make_user
 from edubureau.accounts.models import Department
-from edubureau.accounts.roles import Role
+from edubureau.accounts.roles import ALL, Role
 from edubureau.workplan import services
 
 TODAY = datetime.date(2026, 6, 15)
@@ -23,12 +23,12 @@ def _today():
 
 @pytest.fixture
 def jijiao(db):
-    return Department.objects.create(name="规划科", modules=["workplan"])
+    return Department.objects.create(name="规划科", grants={m: list(ALL) for m in ["workplan"]})
 
 
 @pytest.fixture
 def jijian(db):
-    return Department.objects.create(name="基建科", modules=["workplan", "projects"])
+    return Department.objects.create(name="基建科", grants={m: list(ALL) for m in ["workplan", "projects"]})
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from edubureau.accounts.models import Department
+from edubureau.accounts.roles import ALL
 from edubureau.org.models import School
 from edubureau.workplan.models import (
     Attachment,
@@ -57,7 +58,7 @@ def _school_objects(plan, section, department, school, head, n):
 def seed(data, actors):
     plan = Plan.objects.create(year=2026, title="2026年矩阵测试工作要点")
     section = Section.objects.create(plan=plan, order=1, title="扩大优质资源")
-    department = Department.objects.create(name="矩阵规划科", modules=["workplan"])
+    department = Department.objects.create(name="矩阵规划科", grants={m: list(ALL) for m in ["workplan"]})
     a, secrets_a = _school_objects(plan, section, department, data.a[School], "甲校", 1)
     b, secrets_b = _school_objects(plan, section, department, data.b[School], "乙校", 2)
     data.a.update(a)

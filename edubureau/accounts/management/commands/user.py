@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from edubureau.accounts import services
 from edubureau.accounts.models import User
-from edubureau.accounts.roles import Role
+from edubureau.accounts.roles import SCHOOL_ROLES, Role
 from edubureau.core.context import acting
 
 
@@ -30,6 +30,9 @@ class Command(BaseCommand):
         add.add_argument("--role", required=True, help=f"角色代码或中文名 role: {roles}")
         add.add_argument("--org", help="学校用户的学校标识码或学校名称 school code or name (school roles)")
         add.add_argument("--department", help="科室人员的科室名称 department name (department role)")
+        add.add_argument(
+            "--staff", help="对应教职工的证件号码或姓名（班主任必填）the user's staff record (head teachers)"
+        )
         add.add_argument("--display-name", default="", help="姓名 display name")
         add.add_argument(
             "--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin"
@@ -55,14 +58,16 @@ class Command(BaseCommand):
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def do_add(self, username, role, org, department, display_name, password_stdin, **_):
+    def do_add(self, username, role, org, department, staff, display_name, password_stdin, **_):
         if User.objects.filter(username=username).exists():
             raise CommandError(f"用户“{username}”已存在。修改密码请用：edubureau user passwd {username}")
         user = User(username=username, display_name=display_name, role=services.parse_role(role))
-        if user.role in (Role.SCHOOL_ADMIN, Role.SCHOOL_CLERK):
+        if user.role in SCHOOL_ROLES:
             if not org:
                 raise CommandError("学校用户须用 --org 指定学校（学校标识码或学校名称）。")
             user.org = services.find_school(org)
+            if staff:
+                user.staff = services.find_staff(user.org, staff)
         if user.role == Role.DEPARTMENT:
             if not department:
                 raise CommandError("科室人员须用 --department 指定科室名称。")
