@@ -127,6 +127,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache every server process shares: a table of the same database (created by `edubureau migrate`),
+# so several workers agree without another server to run. It holds small things only: the stamps of
+# core.caching (each process keeps the values themselves in memory) and the API's throttle counts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "edubureau_cache",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

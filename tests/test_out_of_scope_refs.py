@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers as drf_serializers
 
+from edubureau.admissions.models import Application
 from edubureau.core import importing
 from edubureau.core.idcodes import mask_id, mask_phone
 from edubureau.core.scope import VIEW, scope_of
@@ -40,6 +41,7 @@ from edubureau.workplan.models import Task
 from tests.test_scope_matrix import (
     FormParser,
     clients_for,
+    error_of,
     fetch,
     plan,
     text_of,
@@ -49,7 +51,7 @@ from tests.test_scope_matrix import seed as matrix_seed  # noqa: F401, F811  (a 
 
 @pytest.fixture
 def seed(matrix_seed):  # noqa: F811
-    """The scope matrix's data: school A's and B's objects of every model, and the strings only each may see."""
+    """The scope matrix's data: school A's and B's objects of every model, and their secrets."""
     return matrix_seed
 
 
@@ -493,6 +495,30 @@ def test_it_does_not_confirm_a_pupil_registered_elsewhere_on_the_student_form(se
         assert word not in errors, (word, errors)
 
 
+def test_it_does_not_confirm_a_childs_application_for_another_school(seed, actors):
+    """School A's administrator corrects A's application to the ID number of a child who applied only to
+    school B: the refusal does not say the child applied, nor give the application's number."""
+    client, token = clients_for({"school_a_admin": actors["school_a_admin"]})["school_a_admin"]
+    mine, other = seed.a[Application], seed.b[Application]
+    body = {"id_number": other.id_number, "birth_date": other.birth_date.isoformat(), "gender": other.gender}
+    response = client.patch(
+        f"/api/admissions/applications/{mine.pk}/", json.dumps(body), content_type="application/json",
+        headers={"Authorization": f"Token {token}"},
+    )  # fmt: skip
+    assert response.status_code == 400, response.content
+    text = text_of(response)
+    for word in ("已有报名", other.number, other.child_name, mask_id(other.id_number), seed.b[School].name):
+        assert word not in text, (word, text)
+    assert "区教育局招生管理部门" in text
+    # The bureau, who sees both, is told which application it is.
+    admin, admin_token = clients_for({"admin": actors["admin"]})["admin"]
+    response = admin.patch(
+        f"/api/admissions/applications/{mine.pk}/", json.dumps(body), content_type="application/json",
+        headers={"Authorization": f"Token {admin_token}"},
+    )  # fmt: skip
+    assert response.status_code == 400 and other.number in text_of(response)
+
+
 def run_import(importer_class, user, path):
     importer = importer_class(scope_of(user))
     result = importing.run(importer, str(path), path.name, dry_run=True)
@@ -552,3 +578,50 @@ def test_it_does_not_say_where_a_head_teacher_of_another_school_works(seed, acto
     path = write_xlsx(tmp_path / "c.xlsx", table([row], headers), "班级")
     errors = run_import(ClassImporter, actors["school_a_admin"], path)
     assert errors and all(other.name not in e and other.school.name not in e for e in errors), errors
+
+
+# --- malformed references on pages (issue 11, finding 4) --------------------------------------------
+
+# Query parameters the pages read ids, years, dates and pages from.
+QUERY_NAMES = (
+    "school", "school_class", "staff", "student", "plan", "section", "campaign", "school_year", "year", "start",
+    "end", "date", "page", "kind", "sort", "task", "to_school", "fallback", "session", "org", "school_code",
+)  # fmt: skip
+MALFORMED = ("abc", "99999999999999999999")
+
+
+@pytest.mark.parametrize("actor", ["admin", "school_a_admin"])
+def test_it_answers_malformed_ids_on_pages_without_server_errors(seed, actors, actor):
+    """?school=abc, non-numeric ids in the page forms' fields: 200/302/400/404, never a server error."""
+    client, _token = clients_for({actor: actors[actor]})[actor]
+    wrong = []
+    for route, url, _owner in plan(seed)[0]:
+        if route.is_api or route.name in ("logout", "set_language") or "export" in route.name:
+            continue  # an export reads the same filters as its list page
+        fields = page_forms(client, url)
+        for bad in MALFORMED:
+            query = "&".join(f"{name}={bad}" for name in QUERY_NAMES)
+            response = client.get(f"{url}?{query}")
+            if response.status_code >= 500:
+                wrong.append(f"GET {url}?…={bad}: {response.status_code} {error_of(response)}")
+            if not fields:
+                continue
+            numeric = {k for k, v in fields.items() if isinstance(v, str) and v.isdigit()}
+            numeric |= {
+                k for k, v in fields.items() if isinstance(v, list) and any(str(x).isdigit() for x in v)
+            }
+            numeric = {k for k in numeric if not k.endswith("_FORMS")}  # a formset's counts are not ids
+            if not numeric:
+                continue
+            payload = {**fields, **dict.fromkeys(numeric, bad)}
+            response = probe(client, route, url, None, "post", payload)
+            if response.status_code >= 500:
+                wrong.append(
+                    f"POST {url} {sorted(numeric)}={bad}: {response.status_code} {error_of(response)}"
+                )
+    for name in ("core:import_template",):  # routes with a text parameter
+        for bad in ("abc", "x" * 300):
+            response = client.get(reverse(name, kwargs={"kind": bad}))
+            if response.status_code >= 500:
+                wrong.append(f"GET {name} kind={bad}: {response.status_code}")
+    assert not wrong, f"As {actor}:\n  " + "\n  ".join(wrong)

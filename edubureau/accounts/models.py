@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from edubureau.core.scope import VIEW, ScopedQuerySet, scope_of
+from edubureau.core.scope import ScopedQuerySet
 
 from .roles import (
     ACTIONS,
@@ -20,13 +20,6 @@ from .roles import (
 )
 
 
-class DepartmentQuerySet(ScopedQuerySet):
-    def for_user(self, user, action=VIEW):
-        # Departments belong to the bureau, not to a school: only bureau-wide user managers see them.
-        scope = scope_of(user)
-        return self if scope.all_units and scope.allows("users", action) else self.none()
-
-
 class Department(models.Model):
     """A bureau department (科室). It is granted actions per module (view, add, change, delete, import,
     export); its staff work with those actions district-wide."""
@@ -36,8 +29,9 @@ class Department(models.Model):
         _("授权"), default=dict, blank=True, help_text=_("模块代码 → 操作列表，如 {\"students\": [\"view\", \"change\"]}")
     )
 
-    objects = DepartmentQuerySet.as_manager()
-    scope_module = "users"
+    objects = ScopedQuerySet.as_manager()
+    scope_module = "users"  # granted to bureau users only: departments are the bureau's
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("科室")

@@ -28,15 +28,9 @@ from rest_framework.validators import UniqueValidator
 
 from . import changelog, context
 from .masking import log_unmask, mask, unmask_requested
-from .scope import ADD, CHANGE, DELETE, VIEW, scope_of
+from .scope import ADD, CHANGE, DELETE, DENIED, VIEW, scope_of
 
 ACTION_BY_METHOD = {"POST": ADD, "PUT": CHANGE, "PATCH": CHANGE, "DELETE": DELETE}
-DENIED = {
-    VIEW: "您没有查看该数据的权限。",
-    ADD: "您没有新增该数据的权限。",
-    CHANGE: "您没有修改该数据的权限。",
-    DELETE: "您没有删除该数据的权限。",
-}
 
 UNMASK_PARAMETER = OpenApiParameter(
     "unmask",
@@ -56,19 +50,6 @@ def request_action(request) -> str:
     return ACTION_BY_METHOD.get(request.method, VIEW)
 
 
-MAX_ID = 2**63 - 1  # the largest id a row can have (BigAutoField); a larger one would overflow the query
-
-
-def parse_id(value) -> int | None:
-    """A row id sent in a request body or URL (12 or "12"); None for anything else ("abc", {}, [1],
-    true, 1.5, 0, 10**30), which names no row: the caller answers 400 or 404, never a server error."""
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if 0 < value <= MAX_ID else None
-
-
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "与已有数据冲突。"
@@ -80,22 +61,15 @@ class Pagination(LimitOffsetPagination):
 
 
 class ScopePermission(BasePermission):
-    """403 when the user's role may not do this action in the model's module at all.
-
-    Objects outside the user's units are simply not in the viewset's queryset (404).
-    Viewsets of units spanning several schools (学区, 教育集团) set writes_need_all_units:
-    a school's users may see their zone but not rename it.
-    """
+    """403 when the user may not do this action on the model at all (core.scope.Scope.permits);
+    objects outside the user's units are simply not in the viewset's queryset (404)."""
 
     message = DENIED[VIEW]
 
     def has_permission(self, request, view):
-        scope = scope_of(request.user)
         action = request_action(request)
         self.message = DENIED[action]
-        if action != VIEW and getattr(view, "writes_need_all_units", False) and not scope.all_units:
-            return False
-        return scope.allows(view.queryset.model.scope_module, action)
+        return scope_of(request.user).permits(view.queryset.model, action)
 
 
 class ScopedRelatedFieldMixin:
@@ -245,7 +219,6 @@ class ScopedViewSetMixin:
 
     permission_classes = [IsAuthenticated, ScopePermission]
     pagination_class = Pagination
-    writes_need_all_units = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -20,7 +20,7 @@ from . import changelog
 from .exports import xlsx_response
 from .masking import MaskedFormMixin, form_unmask_context, log_access, log_unmask, unmask_requested
 from .models import AccessRecord
-from .scope import ADD, CHANGE, DELETE, EXPORT, IMPORT, VIEW, scope_of
+from .scope import ADD, CHANGE, DELETE, DENIED, EXPORT, IMPORT, VIEW, scope_of
 from .tables import rows
 
 
@@ -49,10 +49,17 @@ class ScopedMixin(LoginRequiredMixin):
     action = VIEW
 
     def get_queryset(self, action=None):
-        return self.model.objects.for_user(self.request.user, action or self.action)
+        """The rows of the user's units; 403 (not an empty list) when the user may not do this at all."""
+        action = action or self.action
+        self.require(action)
+        return self.model.objects.for_user(self.request.user, action)
 
     def module_allows(self, action):
-        return scope_of(self.request.user).allows(self.model.scope_module, action)
+        return scope_of(self.request.user).permits(self.model, action)
+
+    def require(self, action):
+        if not self.module_allows(action):
+            raise PermissionDenied(DENIED[action])
 
     def base_context(self, **extra):
         opts = self.model._meta
@@ -82,8 +89,8 @@ class ObjectListView(ScopedMixin, View):
     select_related = ()
 
     def get(self, request):
-        if self.export and not self.module_allows(EXPORT):
-            raise PermissionDenied(_("您没有导出该数据的权限。"))
+        if self.export:
+            self.require(EXPORT)
         queryset = self.get_queryset(EXPORT if self.export else VIEW).select_related(*self.select_related)
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -178,11 +185,9 @@ class ObjectEditView(ScopedMixin, View):
 
     def get_object(self, pk):
         if pk is None:
-            if not self.module_allows(ADD):
-                raise PermissionDenied(_("您没有新增该数据的权限。"))
+            self.require(ADD)
             return self.model()
-        if not self.module_allows(CHANGE):
-            raise PermissionDenied(_("您没有修改该数据的权限。"))
+        self.require(CHANGE)
         return get_object_or_404(self.get_queryset(CHANGE), pk=pk)
 
     def get_form(self, obj, data=None):
@@ -243,8 +248,7 @@ class ObjectDeleteView(ScopedMixin, View):
     success_url_name = None
 
     def get_object(self, pk):
-        if not self.module_allows(DELETE):
-            raise PermissionDenied(_("您没有删除该数据的权限。"))
+        self.require(DELETE)
         return get_object_or_404(self.get_queryset(DELETE), pk=pk)
 
     def get(self, request, pk):

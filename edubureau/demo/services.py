@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from edubureau.accounts.models import Department, User
 from edubureau.accounts.roles import MODULES, Role
-from edubureau.core import changelog
+from edubureau.core import caching, changelog
 from edubureau.core.models import ChangeAction, ChangeRecord
 from edubureau.org.models import Campus, District, EduGroup, School, SchoolEvent, Zone
 from edubureau.people.models import (
@@ -152,6 +152,7 @@ def wipe_registry() -> None:
         with connection.cursor() as cursor:
             for model in WIPE_ORDER:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+                caching.written(model)  # no signals: renew what server processes remember of it
 
 
 def _noop(step: str, n: int = 0) -> None:
@@ -206,6 +207,7 @@ class _Builder:
 
     def _save(self, model, objs, label=None):
         model.objects.bulk_create(objs, batch_size=BATCH)
+        caching.written(model)
         if label:
             self.counts[label] = self.counts.get(label, 0) + len(objs)
         return objs

@@ -194,7 +194,7 @@ class EvaluationExportView(EquityPage):
     def get(self, request):
         self.setup_page(request)
         scope = scope_of(request.user)
-        if not (scope.all_units and scope.allows("equity", "export")):
+        if not scope.bureau_may("equity", "export"):
             raise PermissionDenied(_("评估表包含全区学校的数据，由教育局导出。"))
         result = services.evaluate_year(self.year)
         name = f"优质均衡资源配置评估表-{self.year.start_year}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.scope import ScopedQuerySet
 from edubureau.org.models import School
-from edubureau.people.models import DistrictWideQuerySet, SchoolYear
+from edubureau.people.models import SchoolYear
 
 
 class Part(models.TextChoices):
@@ -130,8 +130,9 @@ class EquitySettings(models.Model):
     )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    objects = DistrictWideQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "equity"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("优质均衡参数")

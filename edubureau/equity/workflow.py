@@ -36,7 +36,7 @@ EDITABLE_FIELDS = (*FIGURES, *CORRECTIONS, "correction_note", "note")
 def is_bureau(user) -> bool:
     """Bureau users with the module (admin, departments granted 优质均衡): they confirm and return."""
     scope = scope_of(user)
-    return scope.all_units and scope.allows("equity", CHANGE)
+    return scope.bureau_may("equity", CHANGE)
 
 
 def parts_of(school: School) -> tuple[str, ...]:

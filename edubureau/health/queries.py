@@ -34,7 +34,7 @@ def health_schools(user, action: str = VIEW):
 def is_bureau(user) -> bool:
     """A district-wide health user (admin, leader, the department holding the module)."""
     scope = scope_of(user)
-    return scope.all_units and scope.allows("health", VIEW)
+    return scope.bureau_may("health", VIEW)
 
 
 def health_classes(user, action: str = VIEW):

@@ -14,22 +14,30 @@ import hashlib
 import json
 import math
 import re
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from edubureau.accounts.roles import Role
-from edubureau.core import changelog
+from edubureau.core import caching, changelog
 from edubureau.core.scope import ADD, CHANGE, scope_of
 from edubureau.org.models import School, SchoolStatus
 from edubureau.people.calendar import is_school_day, school_days
-from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student, StudentStatus, grade_label
+from edubureau.people.models import (
+    CalendarDay,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    Student,
+    StudentStatus,
+    Term,
+    grade_label,
+)
 
 from . import aberration, rules
 from . import symptoms as sym
@@ -275,39 +283,37 @@ def _school(data, errors: _Errors, user, school_class: SchoolClass | None = None
     return school
 
 
-# Per-process memory of what every submission would otherwise read again: the calendar, the
-# reporting settings, the active rules, a school's class count. 8,000 reports of one day would ask
-# each of them 8,000 times. An edit shows at once in the process that made it (the signals below
-# clear the memory) and after at most a minute in the server's other processes.
-_REMEMBERED: dict[object, tuple[float, object]] = {}
-SCHOOL_DAY_CACHE_SECONDS = 60.0
+# What every submission would otherwise read again: the calendar, the reporting settings, the active
+# rules, the class registry and the schools' class counts; 8,000 reports of one day would ask each of
+# them 8,000 times. Each process remembers them under the shared stamp "health" (core.caching): saving
+# or deleting any of the models below renews the stamp in the same transaction, so every process
+# computes them again at its next report. A submission reads the stamp once (`pinned`).
+_MEMORY = caching.StampedMemory(
+    "health",
+    depends_on=(ReportingSettings, ClusterRule, SchoolClass, School, SchoolYear, Term, CalendarDay),
+    max_age=60.0,  # bounds what a write sending no signal and not through core.importing leaves behind
+)
 
 
 def _remembered(key, compute):
-    now = time.monotonic()
-    cached = _REMEMBERED.get(key)
-    if cached is None or now - cached[0] > SCHOOL_DAY_CACHE_SECONDS:
-        cached = _REMEMBERED[key] = (now, compute())
-    return cached[1]
+    return _MEMORY.get(key, compute)
 
 
 def _is_school_day(day: datetime.date) -> bool:
-    """people.calendar.is_school_day, remembered for a minute."""
+    """people.calendar.is_school_day, remembered (renewed when the calendar changes)."""
     return _remembered(("school_day", day), lambda: is_school_day(day))
 
 
 def reporting_settings() -> ReportingSettings:
-    """ReportingSettings.get(), remembered for a minute (cleared when the settings are saved)."""
+    """ReportingSettings.get(), remembered (renewed when the settings are saved)."""
     return _remembered("settings", ReportingSettings.get)
 
 
 def clear_caches(*_args, **_kwargs) -> None:
-    _REMEMBERED.clear()
+    """Forget what this process remembers (the tests' databases come and go under one stamp)."""
+    _MEMORY.forget()
 
 
-for _model in (ReportingSettings, ClusterRule, SchoolClass, School, SchoolYear):
-    post_save.connect(clear_caches, sender=_model, dispatch_uid=f"health-cache-save-{_model.__name__}")
-    post_delete.connect(clear_caches, sender=_model, dispatch_uid=f"health-cache-delete-{_model.__name__}")
 post_migrate.connect(clear_caches, dispatch_uid="health-cache-migrate")  # also sent after a flush (tests)
 
 
@@ -388,8 +394,8 @@ def _class_by_code(data: dict) -> SchoolClass | None:
 
 def current_classes() -> dict[tuple[str, int, int], SchoolClass]:
     """The district's classes of the current school year by (school code, grade, class_no), their
-    schools attached; remembered for a minute. One query a minute instead of one per report; a class
-    added since (by a bulk import, which sends no signal) is looked up in the database by `_class`."""
+    schools attached; remembered until a class, school or school year changes. A class missing here
+    (added by a write that renewed no stamp) is looked up in the database by `_class`."""
 
     def load():
         rows = SchoolClass.objects.filter(school_year__is_current=True).select_related("school")
@@ -466,6 +472,7 @@ def _lock_school(school_id: int) -> None:
 _SAME_DAY_SQL = f"SELECT * FROM {ClassReport._meta.db_table} WHERE school_class_id = %s AND date = %s"
 
 
+@_MEMORY.pinned()
 def submit_class_report(
     data, *, user=None, source: str = Source.WEB, now: datetime.datetime | None = None
 ) -> Submission:
@@ -693,8 +700,7 @@ def _school_year_of(day: datetime.date) -> SchoolYear | None:
 
 
 def expected_class_count(school_id: int, day: datetime.date) -> int:
-    """The school's classes of the school year `day` falls in (one query for all schools, remembered
-    for a minute)."""
+    """The school's classes of the school year `day` falls in (one query for all schools, remembered)."""
     counts = _remembered(
         ("classes", day),
         lambda: dict(
@@ -711,6 +717,7 @@ def expected_class_count(school_id: int, day: datetime.date) -> int:
 # ---------------------------------------------------------------- staff reports
 
 
+@_MEMORY.pinned()
 def submit_staff_report(
     data, *, user=None, source: str = Source.WEB, now: datetime.datetime | None = None
 ) -> Submission:
@@ -846,7 +853,7 @@ def _rule_of(row: ClusterRule) -> rules.Rule:
 
 
 def active_rules() -> dict[str, tuple[ClusterRule, rules.Rule]]:
-    """The active rules, remembered for a minute (cleared when a rule is saved)."""
+    """The active rules, remembered (renewed when a rule is saved)."""
     return _remembered(
         "rules", lambda: {row.code: (row, _rule_of(row)) for row in ClusterRule.objects.filter(active=True)}
     )

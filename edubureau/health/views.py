@@ -782,7 +782,7 @@ class BriefingView(LoginRequiredMixin, View):
 def may_change_settings(user) -> bool:
     """Deadlines and thresholds are the district's: the administrator or the department with the module."""
     scope = scope_of(user)
-    return scope.all_units and scope.allows("health", CHANGE)
+    return scope.bureau_may("health", CHANGE)
 
 
 class SettingsView(LoginRequiredMixin, View):

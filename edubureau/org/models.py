@@ -83,6 +83,7 @@ class Zone(models.Model):
     scope_module = "org"
     scope_path = "schools"
     scope_distinct = True
+    scope_bureau_writes = True  # a school's users see their 学区/集团; the bureau defines them
 
     class Meta:
         verbose_name = _("学区")
@@ -117,6 +118,7 @@ class EduGroup(models.Model):
     scope_module = "org"
     scope_path = "schools"
     scope_distinct = True
+    scope_bureau_writes = True  # a school's users see their 学区/集团; the bureau defines them
 
     class Meta:
         verbose_name = _("教育集团")

@@ -20,8 +20,7 @@ from .models import Campus, District, EduGroup, School, Zone
 
 def district_level(user, action: str = CHANGE) -> bool:
     """Bureau users who act on the whole district's unit tree: the admin, a department granted org."""
-    scope = scope_of(user)
-    return scope.all_units and scope.allows("org", action)
+    return scope_of(user).bureau_may("org", action)
 
 
 def is_bureau_admin(user) -> bool:
@@ -32,29 +31,6 @@ def is_bureau_admin(user) -> bool:
         and user.is_active
         and (user.is_superuser or getattr(user, "role", "") == "admin")
     )
-
-
-class OrgPermissionMixin:
-    """403 for an action the user's role lacks (an empty queryset would otherwise read as 404);
-    404 stays for objects outside the user's scope. With `district_writes`, only district-level
-    users may add, change or delete (学区 and 教育集团 are the bureau's to define)."""
-
-    district_writes = False
-
-    def module_allows(self, action):
-        if (
-            self.district_writes
-            and action not in (VIEW, EXPORT)
-            and not scope_of(self.request.user).all_units
-        ):
-            return False
-        return super().module_allows(action)
-
-    def get_queryset(self, action=None):
-        action = action or self.action
-        if not self.module_allows(action):
-            raise PermissionDenied(_("您没有该操作的权限。"))
-        return super().get_queryset(action)
 
 
 def member_count(attr):
@@ -95,7 +71,7 @@ SCHOOL_COLUMNS = (
 )
 
 
-class SchoolListView(OrgPermissionMixin, ObjectListView):
+class SchoolListView(ObjectListView):
     model = School
     filterset_class = SchoolFilterSet
     columns = SCHOOL_COLUMNS
@@ -104,7 +80,7 @@ class SchoolListView(OrgPermissionMixin, ObjectListView):
     import_url_name = "core:import_new_schools"
 
 
-class SchoolDetailView(OrgPermissionMixin, ObjectDetailView):
+class SchoolDetailView(ObjectDetailView):
     model = School
     template_name = "org/school_detail.html"
 
@@ -134,7 +110,7 @@ class SchoolDetailView(OrgPermissionMixin, ObjectDetailView):
         }
 
 
-class SchoolEditView(OrgPermissionMixin, ObjectEditView):
+class SchoolEditView(ObjectEditView):
     model = School
     form_class = forms.SchoolForm
 
@@ -232,7 +208,7 @@ class SchoolHistoryView(LoginRequiredMixin, View):
 # ---------------------------------------------------------------- campuses
 
 
-class CampusEditView(OrgPermissionMixin, ObjectEditView):
+class CampusEditView(ObjectEditView):
     model = Campus
     form_class = forms.CampusForm
     template_name = "org/campus_form.html"
@@ -254,7 +230,7 @@ class CampusEditView(OrgPermissionMixin, ObjectEditView):
         return super().post(request, pk)
 
 
-class CampusDeleteView(OrgPermissionMixin, ObjectDeleteView):
+class CampusDeleteView(ObjectDeleteView):
     model = Campus
 
     def post(self, request, pk):
@@ -266,7 +242,7 @@ class CampusDeleteView(OrgPermissionMixin, ObjectDeleteView):
 # ---------------------------------------------------------------- 学区 and 教育集团
 
 
-class ZoneListView(OrgPermissionMixin, ObjectListView):
+class ZoneListView(ObjectListView):
     model = Zone
     filterset_class = ZoneFilterSet
     columns = (
@@ -277,16 +253,14 @@ class ZoneListView(OrgPermissionMixin, ObjectListView):
     )
     select_related = ("district",)
     add_url_name = "org:zone_add"
-    district_writes = True
 
     def get_queryset(self, action=None):
         return super().get_queryset(action).annotate(school_count=member_count("zone"))
 
 
-class ZoneDetailView(OrgPermissionMixin, ObjectDetailView):
+class ZoneDetailView(ObjectDetailView):
     model = Zone
     template_name = "org/zone_detail.html"
-    district_writes = True
 
     def list_url(self):
         return reverse("org:zone_list")
@@ -296,8 +270,8 @@ class ZoneDetailView(OrgPermissionMixin, ObjectDetailView):
         return {"schools": member_rows(self.request.user, schools)}
 
 
-class MembersEditView(OrgPermissionMixin, ObjectEditView):
-    district_writes = True
+class MembersEditView(ObjectEditView):
+    """A 学区 or 教育集团 with its member schools."""
 
     def save(self, form, creating, before):
         obj = super().save(form, creating, before)
@@ -310,7 +284,7 @@ class ZoneEditView(MembersEditView):
     form_class = forms.ZoneForm
 
 
-class EduGroupListView(OrgPermissionMixin, ObjectListView):
+class EduGroupListView(ObjectListView):
     model = EduGroup
     filterset_class = EduGroupFilterSet
     columns = (
@@ -322,16 +296,14 @@ class EduGroupListView(OrgPermissionMixin, ObjectListView):
     )
     select_related = ("district", "lead_school")
     add_url_name = "org:group_add"
-    district_writes = True
 
     def get_queryset(self, action=None):
         return super().get_queryset(action).annotate(school_count=member_count("group"))
 
 
-class EduGroupDetailView(OrgPermissionMixin, ObjectDetailView):
+class EduGroupDetailView(ObjectDetailView):
     model = EduGroup
     template_name = "org/group_detail.html"
-    district_writes = True
 
     def list_url(self):
         return reverse("org:group_list")

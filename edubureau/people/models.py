@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from edubureau.core.scope import EXPORT, VIEW, ScopedQuerySet, scope_of
+from edubureau.core.scope import ScopedQuerySet
 from edubureau.org.models import Campus, School
 
 GRADE_LABELS = {
@@ -26,27 +26,15 @@ class Gender(models.TextChoices):
     FEMALE = "女", _("女")
 
 
-class DistrictWideQuerySet(models.QuerySet):
-    """Rows that belong to the whole district (the school calendar): every user who sees the module
-    reads them; only district-level users (all units) write them."""
-
-    def for_user(self, user, action: str = VIEW):
-        scope = scope_of(user)
-        if not scope.allows(self.model.scope_module, action):
-            return self.none()
-        if action not in (VIEW, EXPORT) and not scope.all_units:
-            return self.none()
-        return self
-
-
 class SchoolYear(models.Model):
     start_year = models.PositiveSmallIntegerField(_("起始年份"), unique=True)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     is_current = models.BooleanField(_("当前学年"), default=False)
 
-    objects = DistrictWideQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "classes"
+    scope_bureau_writes = True  # the calendar is the whole district's; the bureau keeps it
 
     class Meta:
         verbose_name = _("学年")
@@ -76,8 +64,9 @@ class Term(models.Model):
     start_date = models.DateField(_("开学日期"))
     end_date = models.DateField(_("结束日期"))
 
-    objects = DistrictWideQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "classes"
+    scope_bureau_writes = True  # the calendar is the whole district's; the bureau keeps it
 
     class Meta:
         verbose_name = _("学期")
@@ -103,8 +92,9 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=30, blank=True)
 
-    objects = DistrictWideQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "classes"
+    scope_bureau_writes = True  # the calendar is the whole district's; the bureau keeps it
 
     class Meta:
         verbose_name = _("校历日")

@@ -15,7 +15,7 @@ from django.views import View
 from edubureau.accounts.roles import Role
 from edubureau.core import changelog, idcodes
 from edubureau.core.masking import log_unmask, mask, unmask_requested
-from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
+from edubureau.core.scope import ADD, CHANGE, DELETE, VIEW, scope_of
 from edubureau.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -468,21 +468,7 @@ class GraduationView(LoginRequiredMixin, View):
 # ---------------------------------------------------------------- school years and the calendar
 
 
-class DistrictWideMixin:
-    """The calendar belongs to the whole district: everyone who sees classes reads it,
-    district-level users with the classes module write it; others get 403, not a form."""
-
-    def module_allows(self, action):
-        scope = scope_of(self.request.user)
-        return scope.allows(self.model.scope_module, action) and (action in (VIEW, EXPORT) or scope.all_units)
-
-    def get_object(self, pk, action=None):
-        if not self.module_allows(ADD if pk is None else CHANGE):
-            raise PermissionDenied(_("学年与校历由教育局统一维护，您没有修改权限。"))
-        return super().get_object(pk)
-
-
-class SchoolYearListView(DistrictWideMixin, ObjectListView):
+class SchoolYearListView(ObjectListView):
     model = SchoolYear
     filterset_class = SchoolYearFilterSet
     columns = SCHOOL_YEAR_COLUMNS
@@ -492,9 +478,6 @@ class SchoolYearListView(DistrictWideMixin, ObjectListView):
 class SchoolYearDetailView(ObjectDetailView):
     model = SchoolYear
     template_name = "people/schoolyear_detail.html"
-
-    def module_allows(self, action):
-        return DistrictWideMixin.module_allows(self, action)
 
     def list_url(self):
         return reverse("people:schoolyear_list")
@@ -508,7 +491,7 @@ class SchoolYearDetailView(ObjectDetailView):
         }
 
 
-class SchoolYearEditView(DistrictWideMixin, PeopleEditView):
+class SchoolYearEditView(PeopleEditView):
     model = SchoolYear
     form_class = SchoolYearForm
 
@@ -523,7 +506,7 @@ class SchoolYearEditView(DistrictWideMixin, PeopleEditView):
         return super().save(form, creating, before)
 
 
-class TermEditView(DistrictWideMixin, PeopleEditView):
+class TermEditView(PeopleEditView):
     model = Term
     form_class = TermForm
 
@@ -535,14 +518,14 @@ class TermEditView(DistrictWideMixin, PeopleEditView):
         return obj
 
 
-class CalendarDayListView(DistrictWideMixin, ObjectListView):
+class CalendarDayListView(ObjectListView):
     model = CalendarDay
     filterset_class = CalendarDayFilterSet
     columns = CALENDAR_DAY_COLUMNS
     add_url_name = "people:calendarday_add"
 
 
-class CalendarDayEditView(DistrictWideMixin, PeopleEditView):
+class CalendarDayEditView(PeopleEditView):
     model = CalendarDay
     form_class = CalendarDayForm
 
@@ -560,7 +543,7 @@ class DuplicateView(LoginRequiredMixin, View):
 
     def allowed(self, kind):
         scope = scope_of(self.request.user)
-        return scope.all_units and scope.allows(self.KINDS[kind][0].scope_module, CHANGE)
+        return scope.bureau_may(self.KINDS[kind][0].scope_module, CHANGE)
 
     def get(self, request):
         kinds = [k for k in self.KINDS if self.allowed(k)]

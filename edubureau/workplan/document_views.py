@@ -45,7 +45,7 @@ class PlanDocumentView(ScopedMixin, View):
 
     def get_plan(self, pk):
         scope = scope_of(self.request.user)
-        if not (scope.all_units and scope.allows("workplan", EXPORT)):
+        if not scope.bureau_may("workplan", EXPORT):
             raise PermissionDenied(_("您没有导出工作要点文件的权限。"))
         return get_object_or_404(Plan.objects.for_user(self.request.user, EXPORT), pk=pk)
 

@@ -3,7 +3,7 @@ progress reports) and the key construction projects (基本建设/重点项目) 
 
 Scope: plans, tasks and their children are module "workplan", projects module "projects".
 A department user sees and updates the tasks its department leads or cooperates on; a school sees
-the tasks it cooperates on (read only); leaders and admins see everything (TaskQuerySet.for_user).
+the tasks it cooperates on (read only); leaders and admins see everything (TaskQuerySet.narrow).
 """
 
 import datetime
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edubureau.accounts.models import Department
 from edubureau.accounts.roles import Role
-from edubureau.core.scope import EXPORT, VIEW, ScopedQuerySet, scope_of
+from edubureau.core.scope import READ_ACTIONS, VIEW, ScopedQuerySet, scope_of
 from edubureau.org.models import School, Stage
 
 CN_NUMERALS = "零一二三四五六七八九十"
@@ -45,26 +45,19 @@ def _department_of(user):
 def may_write_plans(user, action: str = "change") -> bool:
     """Plans and sections are written by district-wide users not restricted to their own tasks
     (the administrator); department users work on their tasks, leaders and schools read."""
-    scope = scope_of(user)
-    return scope.all_units and scope.allows("workplan", action) and not _department_of(user)
+    return scope_of(user).permits(Plan, action) and not _department_of(user)
 
 
 class PlanQuerySet(ScopedQuerySet):
-    """A plan and its sections belong to the whole district: everyone with the module reads them."""
+    """A plan and its sections belong to the whole district (scope_bureau_writes): everyone with the
+    module reads them; of the district-level users, departments work on their tasks, not the plan."""
 
-    def for_user(self, user, action: str = VIEW):
-        if not scope_of(user).allows(self.model.scope_module, action):
-            return self.none()
-        if action in (VIEW, EXPORT) or may_write_plans(user, action):
-            return self
-        return self.none()
+    def narrow(self, scope, user, action=VIEW):
+        return self if action in READ_ACTIONS or may_write_plans(user, action) else self.none()
 
 
 class TaskQuerySet(ScopedQuerySet):
-    def for_user(self, user, action: str = VIEW):
-        scope = scope_of(user)
-        if not scope.allows("workplan", action):
-            return self.none()
+    def narrow(self, scope, user, action=VIEW):
         department = _department_of(user)
         if department:
             own = Task.objects.filter(
@@ -77,11 +70,11 @@ class TaskQuerySet(ScopedQuerySet):
         return self.filter(pk__in=cooperating.values("pk"))
 
 
-class TaskChildQuerySet(models.QuerySet):
+class TaskChildQuerySet(ScopedQuerySet):
     """Milestones, KPIs and progress reports are in scope when their task is."""
 
-    def for_user(self, user, action: str = VIEW):
-        return self.filter(task__in=Task.objects.for_user(user, action).values("pk"))
+    def narrow(self, scope, user, action=VIEW):
+        return self.filter(task__in=Task.objects.all().narrow(scope, user, action).values("pk"))
 
 
 # ---------------------------------------------------------------- the plan
@@ -103,6 +96,7 @@ class Plan(models.Model):
 
     objects = PlanQuerySet.as_manager()
     scope_module = "workplan"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("工作要点")
@@ -134,6 +128,7 @@ class Section(models.Model):
 
     objects = PlanQuerySet.as_manager()
     scope_module = "workplan"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("部分")

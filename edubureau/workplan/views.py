@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from edubureau.core.ids import parse_id
 from edubureau.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, scope_of
 from edubureau.core.views import (
     ObjectDeleteView,
@@ -165,7 +166,7 @@ def documents_for(user, plan):
     """(label, url) of the generated documents (summary.py): they name every task of the plan, so
     only district-wide users who may export the plan get them."""
     scope = scope_of(user)
-    if not (scope.all_units and scope.allows("workplan", EXPORT)):
+    if not scope.bureau_may("workplan", EXPORT):
         return []
     return [(label, reverse(name, args=[plan.pk])) for label, name in DOCUMENTS]
 
@@ -272,10 +273,10 @@ class TaskEditView(ServiceEditView):
             if not self.module_allows(ADD):
                 raise PermissionDenied(_("您没有新增该数据的权限。"))
             plan = get_object_or_404(
-                Plan.objects.for_user(self.request.user), pk=self.request.GET.get("plan") or 0
+                Plan.objects.for_user(self.request.user), pk=parse_id(self.request.GET.get("plan"))
             )
             task = Task(plan=plan)
-            section = plan.sections.filter(pk=self.request.GET.get("section") or 0).first()
+            section = plan.sections.filter(pk=parse_id(self.request.GET.get("section"))).first()
             if section:
                 task.section = section
             return task

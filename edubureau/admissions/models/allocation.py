@@ -9,7 +9,7 @@ from edubureau.core.scope import ScopedQuerySet
 from edubureau.org.models import School
 
 from .applications import Application, ApplicationPartQuerySet
-from .campaign import Campaign, CampaignQuerySet
+from .campaign import Campaign
 
 __all__ = ["Appeal", "AppealStatus", "AllocationRun", "Mechanism", "Placement", "PlacementReason"]
 
@@ -51,8 +51,9 @@ class AllocationRun(models.Model):
         related_name="+",
     )
 
-    objects = CampaignQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("分配批次")
@@ -97,6 +98,7 @@ class Placement(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
     scope_path = "school"
 
     class Meta:
@@ -163,6 +165,7 @@ class Appeal(models.Model):
 
     objects = ApplicationPartQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
     scope_path = "application__admitted_school"
 
     class Meta:

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from edubureau.core.scope import ScopedQuerySet, scope_of
+from edubureau.core.scope import VIEW, ScopedQuerySet
 from edubureau.org.models import School
 from edubureau.people.models import Gender, HukouType, IdType
 
@@ -46,12 +46,9 @@ class PropertyOwner(models.TextChoices):
 
 
 class ApplicationQuerySet(ScopedQuerySet):
-    def for_user(self, user, action="view"):
+    def narrow(self, scope, user, action=VIEW):
         """A school's users see the applications that name their school: as a choice, as the
         catchment school or as the admitted school; district users see them all."""
-        scope = scope_of(user)
-        if not scope.allows(self.model.scope_module, action):
-            return self.none()
         if scope.all_units:
             return self
         ids = scope.school_ids
@@ -60,10 +57,10 @@ class ApplicationQuerySet(ScopedQuerySet):
 
 
 class ApplicationPartQuerySet(ScopedQuerySet):
-    """Rows of an application (guardians): visible exactly when their application is."""
+    """Rows of an application (guardians, appeals): in the user's units exactly when their application is."""
 
-    def for_user(self, user, action="view"):
-        return self.filter(application__in=Application.objects.for_user(user, action).values("pk"))
+    def narrow(self, scope, user, action=VIEW):
+        return self.filter(application__in=Application.objects.all().narrow(scope, user, action).values("pk"))
 
 
 class Application(models.Model):

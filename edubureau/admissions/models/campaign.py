@@ -9,13 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edubureau.core.scope import EXPORT, VIEW, ScopedQuerySet, scope_of
+from edubureau.core.scope import ScopedQuerySet
 from edubureau.org.models import School
 
 __all__ = [
     "ENTRY_GRADES",
     "Campaign",
-    "CampaignQuerySet",
     "CampaignStage",
     "EntryGrade",
     "PriorityTier",
@@ -55,19 +54,6 @@ class StageKind(models.TextChoices):
 STAGE_ORDER = {kind: n for n, kind in enumerate(StageKind.values, start=1)}
 
 
-class CampaignQuerySet(models.QuerySet):
-    """A campaign belongs to the whole district: everyone who sees the admissions module reads it;
-    only district-level users (all units) create, open and close."""
-
-    def for_user(self, user, action: str = VIEW):
-        scope = scope_of(user)
-        if not scope.allows(Campaign.scope_module, action):
-            return self.none()
-        if action not in (VIEW, EXPORT) and not scope.all_units:
-            return self.none()
-        return self
-
-
 class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(_("招生年份"), validators=[MinValueValidator(2000)])
     entry_grade = models.CharField(_("入学年级"), max_length=8, choices=EntryGrade.choices)
@@ -92,8 +78,9 @@ class Campaign(models.Model):
     documents = models.JSONField(_("验证材料清单"), default=list, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = CampaignQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("招生工作")
@@ -169,8 +156,9 @@ class CampaignStage(models.Model):
         related_name="+",
     )  # fmt: skip
 
-    objects = CampaignQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("招生阶段")
@@ -224,6 +212,7 @@ class SchoolPlan(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
     scope_path = "school"
 
     class Meta:
@@ -268,8 +257,9 @@ class PriorityTier(models.Model):
     name = models.CharField(_("类别名称"), max_length=60)
     conditions = models.JSONField(_("条件"), default=dict, blank=True)
 
-    objects = CampaignQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("入学顺位")

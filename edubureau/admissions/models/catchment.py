@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from edubureau.core.scope import ScopedQuerySet
 from edubureau.org.models import School
 
-from .campaign import Campaign, CampaignQuerySet
+from .campaign import Campaign
 
 __all__ = ["CatchmentGroup", "CatchmentRule", "HouseParity", "SchoolLocation"]
 
@@ -35,8 +35,9 @@ class CatchmentGroup(models.Model):
     schools = models.ManyToManyField(School, verbose_name=_("片区学校"), related_name="+")
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
-    objects = CampaignQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("划片片区")
@@ -85,8 +86,9 @@ class CatchmentRule(models.Model):
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
-    objects = CampaignQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
 
     class Meta:
         verbose_name = _("对口规则")

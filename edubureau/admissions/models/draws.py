@@ -65,6 +65,7 @@ class Draw(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
     scope_path = "school"
 
     class Meta:
@@ -130,6 +131,7 @@ class DrawEntry(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_module = "admissions"
+    scope_bureau_writes = True
     scope_path = "draw__school"
 
     class Meta:

@@ -50,7 +50,7 @@ def test_a_school_cannot_create_campaigns_or_open_stages(login, school_a_admin, 
     client = login(school_a_admin)
     assert client.get(reverse("admissions:campaign_add")).status_code == 403
     stage = campaign.stages.get(kind=StageKind.REGISTRATION)
-    assert client.post(reverse("admissions:stage_open", args=[stage.pk])).status_code == 404
+    assert client.post(reverse("admissions:stage_open", args=[stage.pk])).status_code == 403
     assert not CampaignStage.objects.get(pk=stage.pk).is_open
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from edubureau.core.ids import parse_id
 from edubureau.core.scope import CHANGE, VIEW, scope_of
 from edubureau.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
@@ -16,7 +17,6 @@ from ..forms_allocation import AnswerForm, AppealForm, RunForm
 from ..models import AllocationRun, Appeal, Application, Campaign, Placement, SchoolPlan
 from ..services import allocation
 from ..tables_allocation import ALLOCATION_RUN_COLUMNS, APPEAL_COLUMNS, PLACEMENT_COLUMNS
-from .common import bureau_only, refuse_unless
 
 
 def _fail(request, error: ValidationError) -> None:
@@ -32,10 +32,12 @@ class AllocationView(ScopedMixin, View):
     def campaign(self, request):
         campaigns = Campaign.objects.for_user(request.user)
         wanted = request.GET.get("campaign") or request.POST.get("campaign")
-        return get_object_or_404(campaigns, pk=wanted) if wanted else campaigns.order_by("-year").first()
+        if not wanted:
+            return campaigns.order_by("-year").first()
+        return get_object_or_404(campaigns, pk=parse_id(wanted))  # ?campaign=abc: 404
 
     def get(self, request, form=None):
-        refuse_unless(self, VIEW)
+        self.require(VIEW)
         campaign = self.campaign(request)
         runs = (
             AllocationRun.objects.for_user(request.user)
@@ -46,12 +48,11 @@ class AllocationView(ScopedMixin, View):
             "title": _("录取分配"), "campaign": campaign, "runs": runs,
             "campaigns": Campaign.objects.for_user(request.user),
             "form": form or RunForm(initial={"campaign": campaign.pk if campaign else None}),
-            "is_bureau": scope_of(request.user).all_units and self.module_allows(CHANGE),
+            "is_bureau": self.module_allows(CHANGE),
         })  # fmt: skip
 
     def post(self, request):
-        bureau_only(request)
-        refuse_unless(self, CHANGE)
+        self.require(CHANGE)
         form = RunForm(request.POST)
         if not form.is_valid():
             return self.get(request, form)
@@ -108,7 +109,7 @@ class AllocationRunDetailView(ObjectDetailView):
             if scope_of(user).all_units or row["id"] in visible
         ]
         return {
-            "schools": schools, "stats": obj.stats, "is_bureau": scope_of(user).all_units and self.module_allows(CHANGE),
+            "schools": schools, "stats": obj.stats, "is_bureau": self.module_allows(CHANGE),
             "by_reason": list(obj.stats.get("by_reason", {}).items()),
             "reason_chart": {
                 "tooltip": {"trigger": "item"},
@@ -126,8 +127,7 @@ class RunActionView(ScopedMixin, View):
     verb = None
 
     def post(self, request, pk):
-        bureau_only(request)
-        refuse_unless(self, CHANGE)
+        self.require(CHANGE)
         run = get_object_or_404(AllocationRun.objects.for_user(request.user, CHANGE), pk=pk)
         try:
             if self.verb == "publish":
@@ -177,7 +177,7 @@ class SchoolNoticesView(ScopedMixin, View):
     model = AllocationRun
 
     def get(self, request, pk):
-        refuse_unless(self, VIEW)
+        self.require(VIEW)
         run = get_object_or_404(AllocationRun.objects.for_user(request.user), pk=pk)
         notices = Placement.objects.for_user(request.user).filter(run=run, school__isnull=False)
         code = request.GET.get("school")
@@ -207,7 +207,7 @@ class AppealAddView(ScopedMixin, View):
     model = Appeal
 
     def get(self, request, pk, form=None):
-        refuse_unless(self, CHANGE)
+        self.require(CHANGE)
         application = get_object_or_404(Application.objects.for_user(request.user), pk=pk)
         title = _("登记申诉投诉：%(app)s") % {"app": application}
         return render(request, "core/object_form.html", {
@@ -216,7 +216,7 @@ class AppealAddView(ScopedMixin, View):
         })  # fmt: skip
 
     def post(self, request, pk):
-        refuse_unless(self, CHANGE)
+        self.require(CHANGE)
         application = get_object_or_404(Application.objects.for_user(request.user), pk=pk)
         form = AppealForm(request.POST)
         if not form.is_valid():
@@ -239,7 +239,6 @@ class AppealAnswerView(ObjectEditView):
     form_class = AnswerForm
 
     def get_object(self, pk):
-        bureau_only(self.request)
         return super().get_object(pk)
 
     def save(self, form, creating, before):

@@ -19,7 +19,6 @@ from ..forms import ApplicationForm, VerifyForm, add_service_errors
 from ..models import Application, ApplicationChoice, ApplicationStatus, Campaign
 from ..services import applications
 from ..tables import APPLICATION_COLUMNS
-from .common import refuse_unless
 
 DETAIL_FIELDS = (
     "gender", "birth_date", "id_type", "id_number", "hukou_type", "hukou_address", "residence_street",
@@ -110,10 +109,10 @@ class ApplicationEditView(ScopedMixin, View):
 
     def get_target(self, pk):
         if self.creating:
-            refuse_unless(self, ADD)
+            self.require(ADD)
             campaign = get_object_or_404(Campaign.objects.for_user(self.request.user, VIEW), pk=pk)
             return campaign, Application(campaign=campaign)
-        refuse_unless(self, CHANGE)
+        self.require(CHANGE)
         application = get_object_or_404(self.get_queryset(CHANGE).select_related("campaign"), pk=pk)
         return application.campaign, application
 
@@ -164,7 +163,7 @@ class ApplicationVerifyView(ScopedMixin, View):
     action = CHANGE
 
     def post(self, request, pk):
-        refuse_unless(self, CHANGE)
+        self.require(CHANGE)
         application = get_object_or_404(self.get_queryset(CHANGE).select_related("campaign"), pk=pk)
         form = VerifyForm(request.POST, application=application)
         if form.is_valid():

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from edubureau.core import changelog
-from edubureau.core.scope import ADD, CHANGE, scope_of
+from edubureau.core.scope import ADD, CHANGE
 from edubureau.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from ..filtersets import CampaignFilterSet, SchoolPlanFilterSet
@@ -19,7 +19,6 @@ from ..forms import CampaignForm, PlanForm, StageForm, TiersForm, add_service_er
 from ..models import Application, ApplicationStatus, Campaign, CampaignStage, Draw, SchoolPlan
 from ..services import campaigns
 from ..tables import CAMPAIGN_COLUMNS, PLAN_COLUMNS
-from .common import bureau_only, refuse_unless
 
 
 class CampaignListView(ObjectListView):
@@ -59,7 +58,7 @@ class CampaignDetailView(ObjectDetailView):
             "places": sum(p.places for p in plans),
             "draws": Draw.objects.for_user(user).filter(campaign=obj).select_related("school"),
             "tiebreak": Draw.objects.filter(campaign=obj, school=None).first(),
-            "is_bureau": scope_of(user).all_units and self.module_allows(CHANGE),
+            "is_bureau": self.module_allows(CHANGE),
             "can_register": self.module_allows(ADD),
         }
 
@@ -69,7 +68,6 @@ class CampaignEditView(ObjectEditView):
     form_class = CampaignForm
 
     def get_object(self, pk):
-        bureau_only(self.request)
         return super().get_object(pk)
 
     def save(self, form, creating, before):
@@ -102,7 +100,6 @@ class StageEditView(ObjectEditView):
     form_class = StageForm
 
     def get_object(self, pk):
-        bureau_only(self.request)
         return super().get_object(pk)
 
 
@@ -114,9 +111,8 @@ class StageActionView(ScopedMixin, View):
     verb = "open"
 
     def post(self, request, pk):
-        refuse_unless(self, CHANGE)
+        self.require(CHANGE)
         stage = get_object_or_404(self.get_queryset(CHANGE).select_related("campaign"), pk=pk)
-        bureau_only(request)
         act = campaigns.open_stage if self.verb == "open" else campaigns.close_stage
         try:
             act(stage.campaign, stage.kind, request.user)
@@ -145,7 +141,6 @@ class PlanEditView(ObjectEditView):
     form_class = PlanForm
 
     def get_object(self, pk):
-        bureau_only(self.request)
         return super().get_object(pk)
 
     def campaign_of(self, obj):
@@ -185,9 +180,8 @@ class TiersEditView(ScopedMixin, View):
     action = CHANGE
 
     def get_campaign(self, pk):
-        refuse_unless(self, CHANGE)
+        self.require(CHANGE)
         campaign = get_object_or_404(self.get_queryset(CHANGE), pk=pk)
-        bureau_only(self.request)
         return campaign
 
     def get(self, request, pk):

@@ -23,7 +23,6 @@ from ..forms_allocation import (
 from ..models import Application, Campaign, CatchmentGroup, CatchmentRule, SchoolLocation
 from ..services import catchment
 from ..tables_allocation import CATCHMENT_GROUP_COLUMNS, CATCHMENT_RULE_COLUMNS, SCHOOL_LOCATION_COLUMNS
-from .common import bureau_only, refuse_unless
 
 
 class CatchmentRuleListView(ObjectListView):
@@ -41,7 +40,6 @@ class CatchmentRuleEditView(ObjectEditView):
     form_class = CatchmentRuleForm
 
     def get_object(self, pk):
-        bureau_only(self.request)
         return super().get_object(pk)
 
     def post(self, request, pk=None):
@@ -80,7 +78,6 @@ class CatchmentGroupEditView(ObjectEditView):
     form_class = CatchmentGroupForm
 
     def get_object(self, pk):
-        bureau_only(self.request)
         return super().get_object(pk)
 
     def save(self, form, creating, before):
@@ -119,7 +116,7 @@ class LookupView(ScopedMixin, View):
     model = CatchmentRule
 
     def get(self, request):
-        refuse_unless(self, VIEW)
+        self.require(VIEW)
         form = LookupForm(request.GET or None, initial=_campaign_initial(request))
         form.fields["campaign"].queryset = Campaign.objects.for_user(request.user)
         context = {"form": form, "title": _("对口查询")}
@@ -143,11 +140,11 @@ class CheckView(ScopedMixin, View):
     model = CatchmentRule
 
     def get(self, request):
-        refuse_unless(self, VIEW)
+        self.require(VIEW)
         return self.show(CheckForm(initial=_campaign_initial(request)))
 
     def post(self, request):
-        refuse_unless(self, VIEW)
+        self.require(VIEW)
         form = CheckForm(request.POST, request.FILES)
         form.fields["campaign"].queryset = Campaign.objects.for_user(request.user)
         if not form.is_valid():

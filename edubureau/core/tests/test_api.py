@@ -17,8 +17,8 @@ TOKEN = "/api/auth/token/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()  # throttle counters live in the cache
+def _fresh_throttle_counts(db):
+    cache.clear()  # throttle counters live in the cache (a table of the database)
     yield
     cache.clear()
 

@@ -103,7 +103,7 @@ def test_it_counts_class_sizes_in_one_query(actors, district_data, django_assert
 
 
 def test_it_shows_only_the_modules_a_department_has(login, actors, district_data, department_user):
-    department_user.department.grants = {"students": ["view"]}
+    department_user.department.grants = {"students": ["view", "change"]}
     department_user.department.save()
     response = login(department_user).get(reverse("home"))
     assert set(response.context["figures"]) == {"students"}

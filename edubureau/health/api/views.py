@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from edubureau.accounts.models import User
-from edubureau.core.api import ScopedViewSetMixin, parse_id
+from edubureau.core.api import ScopedViewSetMixin
+from edubureau.core.ids import parse_id
 from edubureau.core.scope import CHANGE
 
 from .. import services

@@ -27,7 +27,6 @@ class ZoneViewSet(ScopedModelViewSet):
     ordering_fields = ["name"]
     natural_key = ("name",)
     detail_view_name = "org-api:zone-detail"
-    writes_need_all_units = True
 
 
 @scoped_schema(serializers.EduGroupSerializer)
@@ -40,7 +39,6 @@ class EduGroupViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "founded_on"]
     natural_key = ("name",)
     detail_view_name = "org-api:edugroup-detail"
-    writes_need_all_units = True
 
 
 @scoped_schema(serializers.CampusSerializer)

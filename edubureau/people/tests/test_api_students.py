@@ -242,7 +242,10 @@ def test_it_answers_409_without_a_link_when_the_duplicate_is_out_of_scope(actors
     )
     assert response.status_code == 409
     assert "existing" not in response.json()
-    assert "不在您的管理范围内" in response.json()["detail"]
+    # Only that the number cannot be used and whom to ask, not that (or where) the pupil is registered.
+    assert response.json()["detail"] == (
+        "该证件号码不能用于新建学生。请核对证件号码；如确认无误，请联系区教育局学籍管理部门。"
+    )
     assert Student.objects.count() == 1
 
 

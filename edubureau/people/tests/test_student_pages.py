@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from edubureau.core import idcodes
 from edubureau.core.models import AccessRecord, ChangeRecord
-from edubureau.people.models import Enrollment, StatusChange, Student
+from edubureau.people.models import STUDENT_ID_REFUSED, Enrollment, StatusChange, Student
 
 from .conftest import make_student, read_xlsx
 
@@ -156,6 +156,9 @@ def test_it_refuses_a_second_student_with_the_same_id_as_a_form_error(
                      birth_date=student_a.birth_date.isoformat())  # fmt: skip
     response = login(actors["school_b_admin"]).post(reverse("people:student_add"), data)
     assert response.status_code == 200
+    # School A's pupil is outside B's scope: the form does not say that (or where) the pupil is registered.
+    assert errors(response)["id_number"] == [STUDENT_ID_REFUSED]
+    response = login(actors["admin"]).post(reverse("people:student_add"), data)
     assert errors(response)["id_number"][0].startswith("该证件号码已有学籍，同一学生不能重复注册。")
     assert Student.objects.count() == 1
 
