@@ -41,7 +41,7 @@ def viewer(db):
     return make_user("viewer", Role.DEPARTMENT, department=department)
 
 
-def test_it_lets_a_view_only_department_change_nothing(seed, actors, viewer):
+def test_it_lets_a_view_only_department_change_nothing(seed, actors, viewer):  # noqa: F811
     clients = clients_for({"admin": actors["admin"], "viewer": viewer})
     (admin, admin_token), (client, token) = clients["admin"], clients["viewer"]
     targets = [(route, url) for route, url, _owner in plan(seed)[0] if route.name not in OWN_ACCOUNT]
@@ -72,7 +72,7 @@ def department(name, grants):
     return make_user(name, Role.DEPARTMENT, department=Department.objects.create(name=name, grants=grants))
 
 
-def test_a_module_grant_is_no_longer_total(seed, admin_user):
+def test_a_module_grant_is_no_longer_total(seed, admin_user):  # noqa: F811
     """体卫艺科 may view the school registry but not delete a school; 人事科 may not rename a 学区."""
     school, zone = seed.a[School], seed.a[Zone]
     tiwei = department("矩阵体卫艺科", {"org": list(READ), "health": list(ALL)})
@@ -84,7 +84,7 @@ def test_a_module_grant_is_no_longer_total(seed, admin_user):
     assert api(admin_user).patch(f"/api/org/zones/{zone.pk}/", {"name": "改名学区"}).status_code == 200
 
 
-def test_each_action_is_granted_on_its_own(seed):
+def test_each_action_is_granted_on_its_own(seed):  # noqa: F811
     """The department that owns the student registry may change students but was not given delete."""
     owner = department("矩阵学籍科", {"students": ["view", "change"]})
     student = seed.a[Student]
@@ -96,12 +96,12 @@ def test_each_action_is_granted_on_its_own(seed):
 
 
 @pytest.mark.parametrize("role", [Role.HEAD_TEACHER, Role.SCHOOL_DOCTOR])
-def test_school_health_roles_see_nothing_of_school_b_on_any_url(seed, school_a, role):
+def test_school_health_roles_see_nothing_of_school_b_on_any_url(seed, school_a, role):  # noqa: F811
     staff = seed.a[Staff]  # the 班主任 of school A's class in the seed
     user = make_user(f"matrix_{role}", role, org=school_a, staff=staff)
     client, token = clients_for({"user": user})["user"]
     wrong = []
-    for route, url, owner in plan(seed)[0]:
+    for route, url, _owner in plan(seed)[0]:
         response = fetch(client, route, url, token)
         if response.status_code >= 500:
             wrong.append(f"{url} ({route.name}): server error {response.status_code} {error_of(response)}")
@@ -112,7 +112,7 @@ def test_school_health_roles_see_nothing_of_school_b_on_any_url(seed, school_a, 
     assert not wrong, f"As {role}:\n  " + "\n  ".join(wrong)
 
 
-def test_a_head_teacher_sees_only_the_classes_they_head(seed, school_a, school_year):
+def test_a_head_teacher_sees_only_the_classes_they_head(seed, school_a, school_year):  # noqa: F811
     other_class = SchoolClass.objects.create(school=school_a, school_year=school_year, grade=4, class_no=1)
     pupil = Student.objects.filter(school=school_a).first()
     moved = Student.objects.create(

@@ -627,7 +627,6 @@ def insert_rows(model, names: list[str], rows: Iterable[tuple], *, convert: bool
     """INSERT rows (tuples in `names` order, attnames) without model instances: COPY on PostgreSQL,
     executemany elsewhere; a few seconds for 163k rows instead of bulk_create's ten. `rows` may be a
     generator: it is streamed (with COPY the server works while the next rows are being built)."""
-    caching.written(model)  # these rows send no signals: renew what other processes remember of the model
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = [quote(model._meta.pk.column if n == "id" else model._meta.get_field(n).column) for n in names]
@@ -645,18 +644,19 @@ def insert_rows(model, names: list[str], rows: Iterable[tuple], *, convert: bool
             rows = iter(rows)
             while chunk := list(islice(rows, 20000)):
                 cursor.executemany(sql, chunk)
+    caching.written(model)  # the rows sent no signals: renew what server processes remember of the model
 
 
 def update_rows(model, names: list[str], rows: list[tuple]) -> None:
     """UPDATE rows given as (*values in `names` order, pk): one executemany."""
     if not names:
         return
-    caching.written(model)
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(model._meta.get_field(n).column)} = %s" for n in names)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"
     with connection.cursor() as cursor:
         cursor.executemany(sql, _prepared(model, [*names, "id"], rows))
+    caching.written(model)
 
 
 _LOG_FIELDS = ["time", "user_id", "user_name", "request_id", "remote_addr", "source", "content_type_id", "action",

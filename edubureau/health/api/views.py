@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from edubureau.accounts.models import User
 from edubureau.core.api import ScopedViewSetMixin
 from edubureau.core.ids import parse_id
 from edubureau.core.scope import CHANGE
@@ -26,6 +25,7 @@ from ..filtersets import (
     SickCaseFilterSet,
     StaffHealthReportFilterSet,
 )
+from ..forms import assignee_choices
 from ..models import Alert, ClassReport, SchoolDayRollup, SickCase, Source, StaffHealthReport
 from . import serializers
 
@@ -183,9 +183,12 @@ class AlertViewSet(ReadViewSet):
         data.is_valid(raise_exception=True)
         assignee = None
         if data.validated_data.get("assignee"):
-            assignee = User.objects.filter(username=data.validated_data["assignee"], is_active=True).first()
+            # Only the users who may take this alert: any other name gets the same answer, existing or not.
+            assignee = assignee_choices(alert).filter(username=data.validated_data["assignee"]).first()
             if assignee is None:
-                raise ReportRefused([f"负责人“{data.validated_data['assignee']}”不存在。"])
+                raise ReportRefused(
+                    [f"负责人“{data.validated_data['assignee']}”不能指定：须是本校用户或教育局有健康日报权限的用户。"]
+                )
         try:
             services.transition_alert(
                 alert, data.validated_data["status"], user=request.user, note=data.validated_data["note"],

@@ -179,9 +179,9 @@ def test_changes_hold_at_once_in_every_worker(server_env, tmp_path):
             # Both workers remember the calendar, the rules (班级发热聚集: 3 cases in one day), the open
             # school B and its classes: two fever cases per class raise nothing. A worker's first
             # request is slow, so the other may answer a whole round: resubmit (changed) until both did.
-            warm = [school_a[:10] + school_b[:5]]
+            warm = school_a[:10] + school_b[:5]
             for round_ in range(6):
-                answers = submit_all(f"warm{round_}", warm[0], expected=40 + round_)
+                answers = submit_all(f"warm{round_}", warm, expected=40 + round_)
                 assert [s for s, _ in answers] == [201 if round_ == 0 else 200] * 15, answers[:3]
                 assert all(body["alerts"] == [] for _, body in answers)
                 if len(server.workers_that_answered(f"warm{round_}", 15)) == 2:

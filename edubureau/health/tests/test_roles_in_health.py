@@ -139,3 +139,14 @@ def test_the_alert_page_offers_only_the_steps_the_role_owns(login, school_doctor
 def test_the_school_doctor_reports_for_any_class_of_the_school(school_doctor, health_class_a2, pupils_a2, freezer_day):
     response = api(school_doctor).post("/api/health/class-reports/", report(health_class_a2, expected=12), format="json")
     assert response.status_code == 201, response.content
+
+
+def test_the_assignee_answer_does_not_tell_whether_a_user_exists(health_officer, school_b_admin, alert_a):
+    client = api(health_officer)
+    url = f"/api/health/alerts/{alert_a.pk}/transition/"
+    other_school = client.post(url, {"status": "已核实", "assignee": school_b_admin.username})
+    nobody = client.post(url, {"status": "已核实", "assignee": "no-such-user"})
+    assert other_school.status_code == nobody.status_code == 400
+    assert other_school.json()["detail"].replace(school_b_admin.username, "?") == nobody.json()["detail"].replace(
+        "no-such-user", "?"
+    )
