@@ -28,8 +28,9 @@ def _no_login_lockout(settings):
 
 @pytest.fixture(autouse=True)
 def _forget_remembered_registry():
-    # The health reports remember the calendar, settings, rules and class registry for a minute
-    # per process; each test builds its own, and a rolled-back test sends no signal to clear them.
+    # The health reports remember the calendar, settings, rules and class registry per process under
+    # a stamp in the database cache (core.caching); each test builds its own, and a flush leaves the
+    # cache table (and so the stamp) as it was, so the process forgets its values between tests.
     from edubureau.health import services
 
     services.clear_caches()

@@ -5,6 +5,7 @@ generator share one implementation. Errors are CodeError with a Chinese message 
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from datetime import date
@@ -44,6 +45,7 @@ SCHOOL_CODE_CATEGORIES: dict[str, str] = {
 _DIGITS = "0123456789"
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"  # indexed by S mod 11
+_DIGITS17 = re.compile("[0-9]{17}")
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _PERMIT_PREFIXES = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
@@ -89,10 +91,13 @@ def _check_birth(yyyymmdd: str, today: date | None) -> date:
 
 
 def id_check_char(first17: str) -> str:
-    """GB 11643 check character for the first 17 digits of an ID number."""
-    _need_length(first17, 17)
-    _need_digits(first17)
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+    """GB 11643 check character for the first 17 digits of an ID number (the one implementation: the
+    people importer's fast path calls it for every row, so it costs about a microsecond)."""
+    if not _DIGITS17.fullmatch(first17):
+        _need_length(first17, 17)
+        _need_digits(first17)
+    # The byte of digit d is 48 + d, and the weights sum to 100: Σ d × w = Σ byte × w − 4800.
+    return _ID_CHECK[(sum(map(operator.mul, first17.encode(), _ID_WEIGHTS)) - 4800) % 11]
 
 
 def _check_id_body(number: str, today: date | None) -> None:

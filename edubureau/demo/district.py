@@ -11,9 +11,8 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
+from edubureau.core import demodata as gen
 from edubureau.core.idcodes import uscc_check_char
-
-from . import generators as gen
 
 DISTRICT = ("310112", "闵行区")
 PROVINCE = "31"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime
 import random
 
+from edubureau.core import demodata as gen
 from edubureau.people.models import HukouType, IdType, StaffStatus, StudentStatus
 
-from . import generators as gen
 from .district import UnitPlan, subjects_for
 
 SCHOOL_YEAR = 2025

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from edubureau.accounts.models import Department, User
 from edubureau.accounts.roles import MODULES, Role
 from edubureau.core import caching, changelog
+from edubureau.core import demodata as gen
 from edubureau.core.models import ChangeAction, ChangeRecord
 from edubureau.org.models import Campus, District, EduGroup, School, SchoolEvent, Zone
 from edubureau.people.models import (
@@ -36,7 +37,6 @@ from edubureau.people.models import (
 )
 
 from . import district as plans
-from . import generators as gen
 from .population import SCHOOL_YEAR, StaffMaker, Students
 
 BATCH = 5000

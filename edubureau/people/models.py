@@ -155,6 +155,29 @@ class IdType(models.TextChoices):
     NONE = "无证件", _("无证件")
 
 
+# 民族: the 56 groups in the order of GB/T 3304, then 其他 and 外国血统中国籍人士. The one list: the forms,
+# the API and the importer all take their choices from Student.ethnicity.
+ETHNIC_GROUPS = (
+    "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 傈僳族 "
+    "佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族 仡佬族 锡伯族 "
+    "阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 "
+    "珞巴族 基诺族 其他 外国血统中国籍人士"
+).split()
+Ethnicity = models.TextChoices("Ethnicity", [(group, group) for group in ETHNIC_GROUPS])
+
+
+class GuardianRelation(models.TextChoices):
+    FATHER = "父亲", _("父亲")
+    MOTHER = "母亲", _("母亲")
+    GRANDFATHER = "祖父", _("祖父")
+    GRANDMOTHER = "祖母", _("祖母")
+    MATERNAL_GRANDFATHER = "外祖父", _("外祖父")
+    MATERNAL_GRANDMOTHER = "外祖母", _("外祖母")
+    SIBLING = "兄姐", _("兄姐")
+    OTHER_RELATIVE = "其他亲属", _("其他亲属")
+    OTHER = "其他", _("其他")
+
+
 class HukouType(models.TextChoices):
     LOCAL = "本区", _("本区")
     CITY = "本市外区", _("本市外区")
@@ -187,7 +210,9 @@ class Student(models.Model):
     id_number = models.CharField(_("证件号码"), max_length=20, blank=True)
     no_id_reason = models.CharField(_("无证件原因"), max_length=100, blank=True)
     student_no = models.CharField(_("学籍号"), max_length=19, blank=True)
-    ethnicity = models.CharField(_("民族"), max_length=10, blank=True, default="汉族")
+    ethnicity = models.CharField(
+        _("民族"), max_length=10, choices=Ethnicity.choices, blank=True, default="汉族"
+    )
     hukou_region = models.CharField(_("户籍地区划代码"), max_length=6, blank=True)
     hukou_type = models.CharField(_("户籍类型"), max_length=6, choices=HukouType.choices, blank=True)
     address = models.CharField(_("现住址"), max_length=200, blank=True)
@@ -247,7 +272,7 @@ class Student(models.Model):
 class Guardian(models.Model):
     student = models.ForeignKey(Student, verbose_name=_("学生"), on_delete=models.CASCADE, related_name="guardians")
     name = models.CharField(_("姓名"), max_length=40)
-    relation = models.CharField(_("关系"), max_length=10)
+    relation = models.CharField(_("关系"), max_length=10, choices=GuardianRelation.choices)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -15,6 +15,8 @@ from django.db.models import Count, Q, Sum
 from edubureau.org.models import School
 from edubureau.people.models import SchoolClass, SchoolYear, Student, StudentStatus
 
+from .models import MetricCode, Project, ProjectStageName
+
 LARGE_CLASS_SIZE = 55  # 大班额: more than 55 pupils in one class
 
 
@@ -59,8 +61,6 @@ def students_admitted(year: int) -> Decimal:
 
 
 def _delivered_in(year: int):
-    from .models import Project, ProjectStageName
-
     return Project.objects.filter(stages__stage=ProjectStageName.DELIVERED, stages__actual_date__year=year)
 
 
@@ -71,8 +71,6 @@ def places_added(year: int) -> Decimal:
 
 def projects_started(year: int) -> Decimal:
     """开工项目: projects whose 开工 actual date falls in the year."""
-    from .models import Project, ProjectStageName
-
     started = Project.objects.filter(stages__stage=ProjectStageName.STARTED, stages__actual_date__year=year)
     return Decimal(started.count())
 
@@ -83,16 +81,19 @@ def projects_delivered(year: int) -> Decimal:
 
 
 METRICS: dict[str, Metric] = {
-    "schools_opened": Metric("新开办学校数", "所", schools_opened),
-    "large_classes": Metric("大班额班级数（超过55人）", "个", large_classes),
-    "students_enrolled": Metric("在校学生数", "人", students_enrolled),
-    "students_admitted": Metric("当年新入学学生数", "人", students_admitted),
-    "places_added": Metric("交付项目新增学位数", "个", places_added),
-    "projects_started": Metric("当年开工项目数", "个", projects_started),
-    "projects_delivered": Metric("当年交付使用项目数", "个", projects_delivered),
+    code: Metric(code.label, unit, function)
+    for code, unit, function in (
+        (MetricCode.SCHOOLS_OPENED, "所", schools_opened),
+        (MetricCode.LARGE_CLASSES, "个", large_classes),
+        (MetricCode.STUDENTS_ENROLLED, "人", students_enrolled),
+        (MetricCode.STUDENTS_ADMITTED, "人", students_admitted),
+        (MetricCode.PLACES_ADDED, "个", places_added),
+        (MetricCode.PROJECTS_STARTED, "个", projects_started),
+        (MetricCode.PROJECTS_DELIVERED, "个", projects_delivered),
+    )
 }
 
-METRIC_CHOICES = [("", "—")] + [(key, m.label) for key, m in METRICS.items()]
+METRIC_CHOICES = [("", "—"), *MetricCode.choices]
 
 
 def compute(key: str, year: int) -> Decimal | None:

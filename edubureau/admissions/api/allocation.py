@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from edubureau.core.api import ScopedReadOnlyModelViewSet
 
-from ..filtersets_allocation import AllocationRunFilterSet, CatchmentRuleFilterSet, PlacementFilterSet
+from ..filtersets import AllocationRunFilterSet, CatchmentRuleFilterSet, PlacementFilterSet
 from ..models import AllocationRun, CatchmentRule, Placement
 
 

@@ -202,6 +202,23 @@ def tier_for(
     return next((t for t in tiers if t.rank == rank), None), why[:300]
 
 
+def reclassify(campaign: Campaign) -> int:
+    """Recompute every application's tier after the tiers changed (logged per changed application)."""
+    tiers = list(PriorityTier.objects.filter(campaign=campaign))
+    changed = 0
+    for application in (
+        Application.objects.filter(campaign=campaign).select_related("campaign").iterator(2000)
+    ):
+        tier, why = tier_for(application, tiers)
+        if (application.tier_id, application.tier_explanation) != (tier.pk if tier else None, why):
+            before = changelog.snapshot(application)
+            application.tier, application.tier_explanation = tier, why
+            application.save(update_fields=["tier", "tier_explanation"])
+            changelog.log_update(application, before)
+            changed += 1
+    return changed
+
+
 def cutoff(campaign: Campaign) -> datetime.date:
     """The day holding periods are counted to: 31 August of the entry year."""
     return datetime.date(campaign.year, 8, 31)

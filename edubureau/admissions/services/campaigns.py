@@ -109,25 +109,6 @@ def set_tiers(campaign: Campaign, tiers) -> list[PriorityTier]:
     return created
 
 
-def reclassify(campaign: Campaign) -> int:
-    """Recompute every application's tier after the tiers changed (logged per changed application)."""
-    from .applications import tier_for
-
-    tiers = list(PriorityTier.objects.filter(campaign=campaign))
-    changed = 0
-    for application in (
-        Application.objects.filter(campaign=campaign).select_related("campaign").iterator(2000)
-    ):
-        tier, why = tier_for(application, tiers)
-        if (application.tier_id, application.tier_explanation) != (tier.pk if tier else None, why):
-            before = changelog.snapshot(application)
-            application.tier, application.tier_explanation = tier, why
-            application.save(update_fields=["tier", "tier_explanation"])
-            changelog.log_update(application, before)
-            changed += 1
-    return changed
-
-
 def _stage_for_update(campaign: Campaign, kind: str) -> CampaignStage:
     stage = CampaignStage.objects.select_for_update().filter(campaign=campaign, kind=kind).first()
     if stage is None:

@@ -94,7 +94,7 @@ def test_the_check_lists_unmatched_and_conflicting_addresses(
 def test_rules_import_all_or_nothing_and_export_round_trips(
     tmp_path, campaign, school_a, catchment_rules, admin_user
 ):
-    from edubureau.admissions.importers_catchment import CatchmentRuleImporter
+    from edubureau.admissions.importers import CatchmentRuleImporter
     from edubureau.core import importing
     from edubureau.core.scope import Scope
 
@@ -157,7 +157,7 @@ def test_the_cli_import_of_rules_exists(tmp_path):
 
 def test_the_demo_rules_cover_the_demo_addresses(campaign):
     from edubureau.admissions.catchment import Address
-    from edubureau.admissions.demo_catchment import build_rules, demo_addresses
+    from edubureau.admissions.demo.catchment import build_rules, demo_addresses
     from edubureau.admissions.models import SchoolLocation
 
     assert build_rules(campaign) == 4  # two public schools: one road each, odd and even sides

@@ -12,11 +12,11 @@ from edubureau.core.ids import parse_id
 from edubureau.core.scope import CHANGE, VIEW, scope_of
 from edubureau.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
-from ..filtersets_allocation import AllocationRunFilterSet, AppealFilterSet, PlacementFilterSet
-from ..forms_allocation import AnswerForm, AppealForm, RunForm
+from ..filtersets import AllocationRunFilterSet, AppealFilterSet, PlacementFilterSet
+from ..forms import AnswerForm, AppealForm, RunForm
 from ..models import AllocationRun, Appeal, Application, Campaign, Placement, SchoolPlan
 from ..services import allocation
-from ..tables_allocation import ALLOCATION_RUN_COLUMNS, APPEAL_COLUMNS, PLACEMENT_COLUMNS
+from ..tables import ALLOCATION_RUN_COLUMNS, APPEAL_COLUMNS, PLACEMENT_COLUMNS
 
 
 def _fail(request, error: ValidationError) -> None:

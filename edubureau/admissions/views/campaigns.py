@@ -17,7 +17,7 @@ from edubureau.core.views import ObjectDetailView, ObjectEditView, ObjectListVie
 from ..filtersets import CampaignFilterSet, SchoolPlanFilterSet
 from ..forms import CampaignForm, PlanForm, StageForm, TiersForm, add_service_errors
 from ..models import Application, ApplicationStatus, Campaign, CampaignStage, Draw, SchoolPlan
-from ..services import campaigns
+from ..services import applications, campaigns
 from ..tables import CAMPAIGN_COLUMNS, PLAN_COLUMNS
 
 
@@ -197,7 +197,7 @@ class TiersEditView(ScopedMixin, View):
             try:
                 with transaction.atomic():
                     campaigns.set_tiers(campaign, form.cleaned_data["tiers"])
-                    n = campaigns.reclassify(campaign)
+                    n = applications.reclassify(campaign)
             except ValidationError as e:
                 add_service_errors(form, e)
             else:

@@ -11,18 +11,18 @@ from edubureau.core.scope import VIEW
 from edubureau.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ScopedMixin
 
 from ..catchment import Address
-from ..filtersets_allocation import CatchmentGroupFilterSet, CatchmentRuleFilterSet, SchoolLocationFilterSet
-from ..forms import add_service_errors
-from ..forms_allocation import (
+from ..filtersets import CatchmentGroupFilterSet, CatchmentRuleFilterSet, SchoolLocationFilterSet
+from ..forms import (
     CatchmentGroupForm,
     CatchmentRuleForm,
     CheckForm,
     LookupForm,
     SchoolLocationForm,
+    add_service_errors,
 )
 from ..models import Application, Campaign, CatchmentGroup, CatchmentRule, SchoolLocation
 from ..services import catchment
-from ..tables_allocation import CATCHMENT_GROUP_COLUMNS, CATCHMENT_RULE_COLUMNS, SCHOOL_LOCATION_COLUMNS
+from ..tables import CATCHMENT_GROUP_COLUMNS, CATCHMENT_RULE_COLUMNS, SCHOOL_LOCATION_COLUMNS
 
 
 class CatchmentRuleListView(ObjectListView):

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from edubureau.accounts.models import Department, User
 from edubureau.accounts.roles import MODULES, Role
+from edubureau.core import demodata as generators
 from edubureau.core import idcodes
 from edubureau.core.models import ChangeRecord
-from edubureau.demo import generators, services
+from edubureau.demo import services
 from edubureau.org.models import EduGroup, School, SchoolEvent, SchoolStatus, Stage
 from edubureau.people.models import (
     CalendarDay,

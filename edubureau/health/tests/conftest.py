@@ -21,7 +21,8 @@ def make_pupil(school, school_class, **extra) -> Student:
     birth = datetime.date(2017, 1, 1) + datetime.timedelta(days=n)
     return Student.objects.create(
         name=extra.pop("name", f"学生{n}"), gender="男", birth_date=birth,
-        id_number=idcodes.make_resident_id("310112", birth, 11, True), school=school, school_class=school_class,
+        id_number=extra.pop("id_number", idcodes.make_resident_id("310112", birth, 11, True)), school=school,
+        school_class=school_class,
         **extra,
     )  # fmt: skip
 
@@ -31,7 +32,8 @@ def make_teacher(school, **extra) -> Staff:
     birth = datetime.date(1980, 1, 1) + datetime.timedelta(days=n)
     return Staff.objects.create(
         name=extra.pop("name", f"老师{n}"), gender="女", birth_date=birth,
-        id_number=idcodes.make_resident_id("310112", birth, 12, False), school=school, **extra,
+        id_number=extra.pop("id_number", idcodes.make_resident_id("310112", birth, 12, False)), school=school,
+        **extra,
     )  # fmt: skip
 
 

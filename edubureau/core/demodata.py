@@ -1,4 +1,5 @@
-"""Plausible people for the demo district: names, ID numbers, phones and addresses in 闵行.
+"""Plausible people for demo data: names, ID numbers, phones and addresses in 闵行 (used by the demo
+district and the domain apps' demo modules, so it lives at the bottom layer).
 
 Pure Python with no Django import. Every function takes the caller's random.Random, so one seed
 gives the same district every time. The name pools are written for this project (common

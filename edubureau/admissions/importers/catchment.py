@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy
 from edubureau.core.importing import Column, Importer, Rows, choice, integer, lookup, register, text
 from edubureau.org.models import Nature, School
 
-from .catchment import Address
-from .models import Campaign, CatchmentGroup, CatchmentRule, EntryGrade, HouseParity
+from ..catchment import Address
+from ..models import Campaign, CatchmentGroup, CatchmentRule, EntryGrade, HouseParity
 
 AREA = ("street", "community", "road", "number_from", "number_to", "parity")
 

@@ -21,8 +21,8 @@ from edubureau.core.models import AccessRecord
 from edubureau.core.scope import ADD, EXPORT, scope_of
 from edubureau.core.views import ScopedMixin, log_access
 
-from .forms import ImportForm
-from .models import Plan, may_write_plans
+from ..forms import ImportForm
+from ..models import Plan, may_write_plans
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +50,7 @@ class PlanDocumentView(ScopedMixin, View):
         return get_object_or_404(Plan.objects.for_user(self.request.user, EXPORT), pk=pk)
 
     def get(self, request, pk):
-        from . import summary
+        from .. import summary
 
         plan = self.get_plan(pk)
         if self.kind == "summary":
@@ -83,7 +83,7 @@ class SummaryPreviewView(PlanDocumentView):
     """The text of the generated 工作总结 (特色亮点, 完成情况, 问题挑战, 下一步计划) on a page."""
 
     def get(self, request, pk):
-        from . import summary
+        from .. import summary
 
         plan = self.get_plan(pk)
         context = self.base_context(
@@ -121,7 +121,7 @@ class PlanImportView(ScopedMixin, View):
         return self.render_page(ImportForm(initial={"year": timezone.localdate().year}))
 
     def post(self, request):
-        from . import importing, parsing
+        from .. import importing, parsing
 
         if request.POST.get("confirm") == "1":
             return self.confirm(request)
@@ -146,7 +146,7 @@ class PlanImportView(ScopedMixin, View):
         )  # fmt: skip
 
     def confirm(self, request):
-        from . import importing, parsing
+        from .. import importing, parsing
 
         pending = request.session.get(IMPORT_SESSION_KEY)
         if not pending:

@@ -15,7 +15,6 @@ go through the services. Deterministic for a seed, apart from the timestamps of 
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
 import math
 import random
@@ -24,12 +23,12 @@ from types import SimpleNamespace
 
 from django.db import connection, transaction
 
+from edubureau.core import demodata as gen
 from edubureau.core.importing import allocate_ids, insert_rows
-from edubureau.demo import generators as gen
 from edubureau.org.models import Nature, School, Stage
 
-from . import priority
-from .models import (
+from .. import priority
+from ..models import (
     Application,
     ApplicationChoice,
     ApplicationGuardian,
@@ -43,8 +42,9 @@ from .models import (
     SchoolPlan,
     StageKind,
 )
-from .services import campaigns, draws
-from .services.applications import NUMBER_CODES, cutoff, required_documents
+from ..services import allocation, campaigns, draws
+from ..services.applications import NUMBER_CODES, cutoff, required_documents
+from . import catchment
 
 log = logging.getLogger(__name__)
 YEAR = 2026
@@ -87,16 +87,6 @@ TOWNS = [
 ]
 
 
-def _helper(module: str):
-    """An optional module of the allocation part (catchment rules, allocation run), or None."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name != module:
-            raise
-        return None
-
-
 def build(seed: int, scale: str, progress) -> dict[str, int]:
     rng = random.Random(seed * 31 + 4)
     schools = list(
@@ -115,8 +105,6 @@ def build(seed: int, scale: str, progress) -> dict[str, int]:
         builder = _Builder(rng, campaign, public, private, n)
         counts = builder.write()
         counts.update(builder.run_process(seed, progress))
-    if builder.missing:
-        log.warning("招生演示数据未包含：%s", "；".join(builder.missing))
     return counts
 
 
@@ -124,7 +112,6 @@ class _Builder:
     def __init__(self, rng, campaign, public, private, n):
         self.rng, self.campaign, self.public, self.private, self.n = rng, campaign, public, private, n
         self.ids = gen.IdNumbers(rng)
-        self.missing: list[str] = []
 
     # ---- plans and registrations ----
 
@@ -151,14 +138,6 @@ class _Builder:
         return {"招生计划": len(plans), "入学申请": len(self.apps)}
 
     def _addresses(self) -> list[dict]:
-        catchment = _helper("edubureau.admissions.demo_catchment")
-        if catchment is None:
-            self.missing.append("admissions/demo_catchment.py（对口划片规则）")
-            return [
-                {"residence_street": f"{TOWNS[k % len(TOWNS)]}镇", "residence_road": f"演示{k + 1}路",
-                 "residence_community": f"演示{k + 1}小区"}
-                for k in range(len(self.public))
-            ]  # fmt: skip
         catchment.build_rules(self.campaign)
         return catchment.demo_addresses(self.campaign)
 
@@ -272,19 +251,13 @@ class _Builder:
         )
         counts["摇号结果"] = DrawEntry.objects.filter(draw__campaign=self.campaign).count()
         counts["统一随机号"] = len(tiebreak.order)
-        allocation = _helper("edubureau.admissions.services.allocation")
-        if allocation is None or not hasattr(allocation, "run_allocation"):
-            self.missing.append("admissions/services/allocation.py run_allocation（录取分配）")
-            self._stage(StageKind.PUBLIC_ADMIT, open_=True)
-            return counts
         progress("录取分配")
         self._stage(StageKind.ALLOCATION, open_=True)
         run = allocation.run_allocation(self.campaign)
         self._stage(StageKind.PUBLIC_ADMIT, open_=False)
         self._stage(StageKind.ALLOCATION, open_=False)
         self._stage(StageKind.RESULTS, open_=True)
-        if hasattr(allocation, "publish"):
-            allocation.publish(run)
+        allocation.publish(run)
         counts["录取分配"] = 1
         return counts
 
@@ -302,9 +275,7 @@ def _insert(model, rows: list[dict]) -> None:
 
 def wipe() -> None:
     """Children first, one DELETE each; the allocation part's tables before the applications."""
-    catchment = _helper("edubureau.admissions.demo_catchment")
-    if catchment is not None:
-        catchment.wipe()
+    catchment.wipe()
     with connection.cursor() as cursor:
         for model in (DrawEntry, Draw, ApplicationReview, ApplicationChoice, ApplicationGuardian, Application,
                       SchoolPlan, PriorityTier, CampaignStage, Campaign):  # fmt: skip

@@ -12,11 +12,11 @@ from edubureau.core import changelog
 from edubureau.core.scope import ADD, CHANGE, DELETE, IMPORT, VIEW
 from edubureau.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
-from . import workflow
-from .filtersets import IndicatorOverrideFilterSet, ResourceReportFilterSet
-from .forms import OverrideForm, ResourceReportForm, ReturnForm, SettingsForm
-from .models import EquitySettings, IndicatorOverride, ResourceReport
-from .tables import OVERRIDE_COLUMNS, REPORT_COLUMNS
+from .. import workflow
+from ..filtersets import IndicatorOverrideFilterSet, ResourceReportFilterSet
+from ..forms import OverrideForm, ResourceReportForm, ReturnForm, SettingsForm
+from ..models import EquitySettings, IndicatorOverride, ResourceReport
+from ..tables import OVERRIDE_COLUMNS, REPORT_COLUMNS
 
 
 def refuse_unless_allowed(view, action):

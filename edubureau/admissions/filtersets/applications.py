@@ -1,61 +1,25 @@
-"""One FilterSet per admissions model, shared by the list pages, their .xlsx exports and the API.
-Related objects filter by natural keys (school = 学校标识码, campaign year) as well as by ids."""
+"""The FilterSet of applications."""
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.core.filters import SearchFilterSet, yes_no_filter
 from edubureau.people.models import HukouType
 
-from .models import (
+from ..models import (
     Application,
     ApplicationChoice,
     ApplicationStatus,
-    Campaign,
     ChoiceKind,
-    Draw,
-    DrawStatus,
-    EntryGrade,
     ResidenceProof,
-    SchoolPlan,
 )
-
-
-def _campaign_filter():
-    return django_filters.NumberFilter(
-        field_name="campaign_id", label=_("招生工作"), widget=forms.HiddenInput
-    )
-
-
-class CampaignFilterSet(SearchFilterSet):
-    search_fields = ("name",)
-    year = django_filters.NumberFilter(label=_("招生年份"))
-    entry_grade = django_filters.ChoiceFilter(choices=EntryGrade.choices, label=_("入学年级"))
-
-    class Meta:
-        model = Campaign
-        fields = ["q", "year", "entry_grade"]
-
-
-class SchoolPlanFilterSet(SearchFilterSet):
-    search_fields = ("school__name", "school__short_name", "school__code")
-    campaign = _campaign_filter()
-    year = django_filters.NumberFilter(field_name="campaign__year", label=_("招生年份"))
-    school = django_filters.CharFilter(field_name="school__code", label=_("学校标识码"))
-    nature = django_filters.ChoiceFilter(
-        field_name="school__nature", choices=[("公办", _("公办")), ("民办", _("民办"))], label=_("办学性质")
-    )
-
-    class Meta:
-        model = SchoolPlan
-        fields = ["q", "campaign", "year", "school", "nature"]
+from .campaigns import campaign_filter
 
 
 class ApplicationFilterSet(SearchFilterSet):
     search_fields = ("number", "child_name", "id_number")
-    campaign = _campaign_filter()
+    campaign = campaign_filter()
     year = django_filters.NumberFilter(field_name="campaign__year", label=_("招生年份"))
     number = django_filters.CharFilter(label=_("报名编号"))
     id_number = django_filters.CharFilter(label=_("证件号码"))
@@ -93,15 +57,3 @@ class ApplicationFilterSet(SearchFilterSet):
             application=OuterRef("pk"), school__code=value.strip(), kind=ChoiceKind.PRIVATE
         )
         return queryset.filter(Exists(chosen))
-
-
-class DrawFilterSet(SearchFilterSet):
-    search_fields = ("school__name", "school__short_name", "list_hash", "record_hash")
-    campaign = _campaign_filter()
-    year = django_filters.NumberFilter(field_name="campaign__year", label=_("招生年份"))
-    school = django_filters.CharFilter(field_name="school__code", label=_("学校标识码"))
-    status = django_filters.ChoiceFilter(choices=DrawStatus.choices, label=_("状态"))
-
-    class Meta:
-        model = Draw
-        fields = ["q", "campaign", "year", "school", "status"]

@@ -32,7 +32,7 @@ from edubureau.org.models import Nature, School
 from edubureau.people.importers import RELATIONS, check_ids, plain_code
 from edubureau.people.models import Gender, HukouType, IdType
 
-from .models import (
+from ..models import (
     Application,
     ApplicationChoice,
     ApplicationGuardian,
@@ -44,8 +44,8 @@ from .models import (
     SchoolPlan,
     StageKind,
 )
-from .priority import Facts, classify
-from .services.applications import NUMBER_CODES, cutoff
+from ..priority import Facts, classify
+from ..services.applications import NUMBER_CODES, cutoff
 
 
 def decimal_share(value: str):
@@ -335,5 +335,3 @@ def _norm(value):
     except (TypeError, ValueError):
         return value
 
-
-from .importers_catchment import CatchmentRuleImporter  # noqa: E402, F401  (helper 3: registers the 对口规则 import)

@@ -1,5 +1,5 @@
 """Demo catchment: one road per public school (odd side and even side), every fourth road shared by
-two schools (多校划片), school locations around the district centre. Called by admissions/demo.py.
+two schools (多校划片), school locations around the district centre. Called by admissions/demo/.
 
     build_rules(campaign) -> int          rules written (and the groups and locations they need)
     demo_addresses(campaign) -> list[dict] residence fields that the rules cover, for the demo's
@@ -12,7 +12,7 @@ from django.db import transaction
 
 from edubureau.org.models import Nature, School
 
-from .models import CatchmentGroup, CatchmentRule, HouseParity, SchoolLocation, SchoolPlan
+from ..models import CatchmentGroup, CatchmentRule, HouseParity, SchoolLocation, SchoolPlan
 
 TOWNS = (
     "莘庄镇",
@@ -86,7 +86,7 @@ def demo_addresses(campaign) -> list[dict]:
 
 def wipe() -> None:
     """Children first: placements and appeals go with their applications and runs (CASCADE)."""
-    from .models import AllocationRun
+    from ..models import AllocationRun
 
     AllocationRun.objects.all().delete()
     CatchmentRule.objects.all().delete()

@@ -1,11 +1,12 @@
-"""Forms of the catchment and allocation pages."""
+"""Forms of catchment rules, groups, school locations, the address lookup and the check."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.org.models import Nature, School
 
-from .models import Appeal, AppealStatus, Campaign, CatchmentGroup, CatchmentRule, Mechanism, SchoolLocation
+from ..models import CatchmentGroup, CatchmentRule, SchoolLocation
+from .campaigns import CampaignChoiceForm
 
 
 def _schools():
@@ -48,10 +49,6 @@ class CatchmentGroupForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["schools"].queryset = _schools()
-
-
-class CampaignChoiceForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=_("招生工作"), queryset=Campaign.objects.all(), empty_label=None)
 
 
 class LookupForm(CampaignChoiceForm):
@@ -98,31 +95,6 @@ class CheckForm(CampaignChoiceForm):
         if data.get("source") == "list" and not data.get("text", "").strip() and not data.get("file"):
             raise forms.ValidationError(_("请粘贴地址清单或上传文件。"))
         return data
-
-
-class RunForm(CampaignChoiceForm):
-    mechanism = forms.ChoiceField(
-        label=_("分配机制"), choices=Mechanism.choices, initial=Mechanism.DA, widget=forms.RadioSelect
-    )
-
-
-class AppealForm(forms.ModelForm):
-    class Meta:
-        model = Appeal
-        fields = ["kind", "content"]
-        widgets = {"content": forms.Textarea(attrs={"rows": 4})}
-
-
-class AnswerForm(forms.ModelForm):
-    class Meta:
-        model = Appeal
-        fields = ["status", "reply"]
-        widgets = {"reply": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [c for c in AppealStatus.choices if c[0] != AppealStatus.OPEN]
-        self.fields["reply"].required = True
 
 
 class SchoolLocationForm(forms.ModelForm):

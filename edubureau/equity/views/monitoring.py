@@ -17,12 +17,12 @@ from edubureau.core.views import log_access
 from edubureau.org.models import School, SchoolStatus
 from edubureau.people.models import SchoolYear
 
-from . import charts, classsizes, coverage, exports, services, workflow
-from .forms import OptimiserForm, WhatIfForm
-from .indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INPUT_LABELS, STAGE_LABELS
-from .models import ResourceReport
-from .pages import EquityPage
-from .whatif import AddResource, Move
+from .. import charts, classsizes, coverage, exports, services, workflow
+from ..forms import OptimiserForm, WhatIfForm
+from ..indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INPUT_LABELS, STAGE_LABELS
+from ..models import ResourceReport
+from ..whatif import AddResource, Move
+from .common import EquityPage
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -285,7 +285,7 @@ class OptimiserView(EquityPage):
         context = {"form": form, "year": self.year}
         if form.is_valid():
             data = form.cleaned_data
-            from .optimiser import Limits  # SciPy loads on first use, not at start-up
+            from ..optimiser import Limits  # SciPy loads on first use, not at start-up
 
             limits = Limits(
                 backbone_share_out=float(data["backbone_share"]),

@@ -1,9 +1,10 @@
 import datetime
 import random
 
+from edubureau.core import demodata as generators
 from edubureau.core import idcodes
 from edubureau.core.idcodes import validate_uscc
-from edubureau.demo import district, generators
+from edubureau.demo import district
 
 
 def test_it_puts_shanghai_first_graders_in_the_right_birth_window():

@@ -23,9 +23,9 @@ from edubureau.core.views import (
     ScopedMixin,
 )
 
-from . import dashboards, services
-from .filtersets import PlanFilterSet, ProgressReportFilterSet, ProjectFilterSet, TaskFilterSet
-from .forms import (
+from .. import dashboards, services
+from ..filtersets import PlanFilterSet, ProgressReportFilterSet, ProjectFilterSet, TaskFilterSet
+from ..forms import (
     AdvanceForm,
     AttachmentForm,
     MilestoneForm,
@@ -39,7 +39,7 @@ from .forms import (
     TaskForm,
     apply_errors,
 )
-from .models import (
+from ..models import (
     STAGE_ORDER,
     Attachment,
     Milestone,
@@ -52,7 +52,7 @@ from .models import (
     Task,
     may_write_plans,
 )
-from .tables import PLAN_COLUMNS, PROJECT_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS
+from ..tables import PLAN_COLUMNS, PROJECT_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS
 
 
 def may(user, model, obj, action) -> bool:
