@@ -119,14 +119,19 @@ def validate_resident_id(value: str, *, allow_15: bool = False, today: date | No
     if len(number) == 15:
         if not allow_15:
             raise CodeError("这是 15 位旧身份证号，请填写 18 位号码")
-        _need_digits(number)
-        # Old numbers omit the century (all holders were born in the 1900s) and the check.
-        first17 = number[:6] + "19" + number[6:]
-        number = first17 + id_check_char(first17)
+        number = id_from_15(number)
     _need_length(number, 18)
     _check_region(number[:6])
     _check_id_body(number, today)
     return number
+
+
+def id_from_15(number: str) -> str:
+    """An old 15-digit ID number as its 18-digit form (not otherwise checked)."""
+    _need_digits(number)
+    # Old numbers omit the century (all holders were born in the 1900s) and the check.
+    first17 = number[:6] + "19" + number[6:]
+    return first17 + id_check_char(first17)
 
 
 def id_birth_date(number: str) -> date:

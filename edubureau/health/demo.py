@@ -18,6 +18,12 @@ cases can point at their reports and the alerts at their evidence without readin
 Rule alerts come from the same rules module the submissions use (`rules.sweep` over the detailed
 weeks), statistical alerts from the same EARS function (`services.ears_today`) on the same rollup
 series, for the whole term. Deterministic for a seed.
+
+The reports bypass `services.submit_class_report` for speed (a term of the full district is hundreds
+of thousands of reports): test_demo holds what is written here to the one validator
+(`services.validate_class_report` accepts every demo report with cases). Their payload_hash is "demo",
+so the first resubmission of a demo report through the page or the API is "replaced" (a new version),
+not "unchanged".
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Forms of the health pages. They only collect what the user typed and hand it to services in the
-API's JSON shape (`payload()`), so a page submission is checked exactly like an API one."""
+"""Forms of the health pages. The report forms only collect what the user typed (CollectingForm) and
+hand it to the service as its input type (`services.ClassReportInput`, people by registry id), so a page
+submission is checked by the same validator, in the same words, as an API one."""
 
 import datetime
 
@@ -72,7 +73,30 @@ class ClassPickForm(forms.Form):
         )
 
 
-class CountsForm(forms.Form):
+class CollectingForm(forms.Form):
+    """A form that collects and never refuses: `cleaned_data` holds what was typed (text, a list of
+    choices, a checkbox's bool), and the service's validator checks it. The fields' types and bounds
+    only draw the inputs. `show_errors` puts the service's errors, keyed by field, at their fields."""
+
+    def _clean_fields(self):
+        for name, bound in self._bound_items():
+            self.cleaned_data[name] = bound.data
+
+    @property
+    def typed(self) -> dict:
+        """What was typed, by field."""
+        self.is_valid()
+        return self.cleaned_data
+
+    def show_errors(self, errors, prefix: str = "") -> None:
+        """The (field, message) pairs of a ReportError whose field is `prefix` + one of this form's."""
+        for key, message in errors:
+            name = key[len(prefix) :] if key.startswith(prefix) else None
+            if name in self.fields:
+                self.add_error(name, message)
+
+
+class CountsForm(CollectingForm):
     expected = forms.IntegerField(label=_("应到"), min_value=0, max_value=2000)
     present = forms.IntegerField(label=_("实到"), min_value=0, max_value=2000)
     sick = forms.IntegerField(
@@ -81,8 +105,8 @@ class CountsForm(forms.Form):
     personal = forms.IntegerField(label=_("因事缺课"), min_value=0, max_value=2000)
 
 
-class CaseForm(forms.Form):
-    """One student absent for illness; `people` are the class's students as (pk, label, id number)."""
+class CaseForm(CollectingForm):
+    """One student absent for illness; `people` are the class's students as (pk, label)."""
 
     person = forms.ChoiceField(label=_("学生"))
     symptoms = forms.MultipleChoiceField(
@@ -97,35 +121,21 @@ class CaseForm(forms.Form):
     diagnosis = forms.ChoiceField(label=_("诊断"), choices=DIAGNOSIS_CHOICES, required=False)
     expected_return = forms.DateField(label=_("预计返校日期"), required=False, widget=DateInput())
 
-    id_key = "student_id_no"
-
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.id_numbers = {str(pk): number for pk, _label, number in people}
-        self.fields["person"].choices = [("", "——")] + [(str(pk), label) for pk, label, _number in people]
+        self.fields["person"].choices = [("", "——")] + [(str(pk), label) for pk, label in people]
 
-    def clean_person(self):
-        value = self.cleaned_data["person"]
-        if not self.id_numbers.get(value):
-            raise ValidationError(_("该人员没有证件号码，无法登记；请先在学籍/教职工库中补全证件号码。"))
-        return value
-
-    def payload(self) -> dict:
-        data = self.cleaned_data
-        return {
-            self.id_key: self.id_numbers[data["person"]],
-            "symptoms": data["symptoms"],
-            "other_symptoms": data["other_symptoms"],
-            "onset": data["onset"].isoformat(),
-            "seen_doctor": data["seen_doctor"],
-            "diagnosis": data["diagnosis"],
-            "expected_return": data["expected_return"].isoformat() if data["expected_return"] else None,
-        }
+    def case_input(self) -> services.CaseInput:
+        """The row as the service's input: the person by registry id (a pupil without an ID number too)."""
+        data = self.typed
+        return services.CaseInput(
+            person=data["person"], symptoms=data["symptoms"], other_symptoms=data["other_symptoms"],
+            onset=data["onset"], seen_doctor=data["seen_doctor"], diagnosis=data["diagnosis"],
+            expected_return=data["expected_return"],
+        )  # fmt: skip
 
 
 class StaffCaseForm(CaseForm):
-    id_key = "staff_id_no"
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].label = _("教职工")
@@ -133,11 +143,11 @@ class StaffCaseForm(CaseForm):
 
 
 def people_choices(rows, unmasked: bool) -> list[tuple]:
-    """(pk, label, id number) for the case rows: names masked (张*) unless the user may unmask."""
-    return [(p.pk, p.name if unmasked else mask_name(p.name), p.id_number) for p in rows]
+    """(pk, label) for the case rows: names masked (张*) unless the user may unmask."""
+    return [(p.pk, p.name if unmasked else mask_name(p.name)) for p in rows]
 
 
-class StaffCountsForm(forms.Form):
+class StaffCountsForm(CollectingForm):
     date = forms.DateField(label=_("日期"), widget=DateInput())
     staff_total = forms.IntegerField(label=_("教职工总数"), min_value=0, max_value=2000)
     on_duty = forms.IntegerField(label=_("在岗"), min_value=0, max_value=2000)

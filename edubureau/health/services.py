@@ -10,12 +10,14 @@ alerts), while schools proceed in parallel.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -64,10 +66,13 @@ STATISTICAL_RULE = "EARS"
 
 
 class ReportError(ValidationError):
-    """A refused report: `messages` lists every problem, each naming the field and the value."""
+    """A refused report: `errors` lists every problem as (field, message), the field a path of the
+    input ("present", "cases.0.onset"; "" for the report as a whole); `messages` the messages alone,
+    each naming the field and the value."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__(messages)
+    def __init__(self, errors: list):
+        self.errors = [e if isinstance(e, tuple) else ("", e) for e in errors]
+        super().__init__([message for _key, message in self.errors])
 
 
 class OutOfScope(ReportError):
@@ -81,36 +86,162 @@ class Submission:
     alerts: list[Alert] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------- parsing
+# ---------------------------------------------------------------- the input of a report and its one validator
+#
+# Every write of a report goes through one input type and one validator. The page builds the input
+# from its form (the class object, people by registry id), the API and `health load` from the JSON
+# shape (`from_json`: 学校标识码, 年级, 班号, people by ID number or registry id). The fields hold the
+# values as the surface received them (a date or "YYYY-MM-DD", 12 or "12"): the validator checks
+# types, ranges and consistency, resolves the class and the people set-wise, and words each error
+# once, keyed to its field. `metadata["api"]` describes a field's JSON form; the API builds its
+# schema serializers from it (health/api/serializers.py), so the field list is written here only.
+
+
+def _api(kind: str, help_text: str, *, required: bool = False, key: str | None = None, default=None):
+    """An input field with its JSON form: `kind` (text, integer, date, boolean, registry_id, session,
+    symptoms, diagnosis, cases), the API schema's help text, required there, and its JSON key if not
+    the field's name ("{who}": student or staff; help texts may say {noun}, {registry}, {among})."""
+    return field(default=default, metadata={"api": (key, kind, help_text, required)})
+
+
+@functools.cache
+def json_fields(input_type, who: str) -> tuple[tuple[str, str, str, str, bool], ...]:
+    """(field name, JSON key, kind, help text, required) of an input type's JSON form."""
+    found = []
+    for f in fields(input_type):
+        if "api" in f.metadata:
+            key, kind, help_text, required = f.metadata["api"]
+            noun, registry, among = _PEOPLE[who]
+            help_text = help_text.format(noun=noun, registry=registry, among=among)
+            found.append((f.name, (key or f.name).format(who=who), kind, help_text, required))
+    return tuple(found)
+
+
+def _from_json(input_type, data: dict, who: str) -> dict:
+    return {name: data[key] for name, key, *_rest in json_fields(input_type, who) if key in data}
+
+
+@dataclass
+class CaseInput:
+    """One person absent for illness: a pupil (class report) or staff member (staff report), named by
+    registry id (`person`: the page's choice, the JSON's "student"/"staff") or by ID number (`id_no`:
+    "student_id_no"/"staff_id_no"; it wins when both are given)."""
+
+    person: object = _api(
+        "registry_id", "{registry}（{noun}的记录编号）；没有证件号码的{noun}用它指明", key="{who}"
+    )
+    id_no: object = _api("text", "证件号码（身份证号等）；须为{among}", key="{who}_id_no")
+    symptoms: object = _api("symptoms", "症状，可多选；“其他”的文字写在 other_symptoms", required=True)
+    other_symptoms: object = _api("text", "其他症状（文字，不超过 100 字）", default="")
+    onset: object = _api("date", "发病日期，不晚于日报日期", required=True)
+    seen_doctor: object = _api("boolean", "是否就诊", default=False)
+    diagnosis: object = _api("diagnosis", "诊断（学校传染病诊断表），可空", default="")
+    expected_return: object = _api("date", "预计返校（返岗）日期，不早于发病日期")
+
+    @classmethod
+    def from_json(cls, raw, who: str):
+        """A case of the JSON shape; anything but an object stays as it is (the validator refuses it).
+        "#<id>" in the ID number field, accepted before the registry id had its own key, is one."""
+        if not isinstance(raw, dict):
+            return raw
+        case = cls(**_from_json(cls, raw, who))
+        if isinstance(case.id_no, str) and case.id_no.strip().startswith("#"):
+            case.person, case.id_no = case.id_no.strip()[1:], None
+        return case
+
+
+class _ReportInput:
+    who: ClassVar[str]  # whom its cases name: student or staff
+    not_an_object: ClassVar[str]  # the answer to a JSON body that is no object
+
+    @classmethod
+    def from_json(cls, data):
+        """The API's and the JSONL loader's shape (docs/health.md); other keys are ignored."""
+        if not isinstance(data, dict):
+            raise ReportError([cls.not_an_object])
+        report = cls(**_from_json(cls, data, cls.who))
+        if isinstance(report.cases, list):
+            report.cases = [CaseInput.from_json(raw, cls.who) for raw in report.cases]
+        return report
+
+
+@dataclass
+class ClassReportInput(_ReportInput):
+    """A class's report of one check of one day: the class as an object (`school_class`, the page)
+    or by natural key (school code, grade, class_no: the JSON shape)."""
+
+    who: ClassVar[str] = "student"
+    not_an_object: ClassVar[str] = "日报应为一个 JSON 对象。"
+    school_class: SchoolClass | None = None
+    school: object = _api("text", "学校标识码", required=True)
+    grade: object = _api("integer", "年级：1–12 为一年级…高三，-3…0 为托班…大班", required=True)
+    class_no: object = _api("integer", "班号", required=True)
+    date: object = _api("date", "上课日，不晚于今天", required=True)
+    session: object = _api("session", "晨检（默认）或午检")
+    expected: object = _api("integer", "应到", required=True)
+    present: object = _api("integer", "实到，不大于应到", required=True)
+    sick: object = _api("integer", "因病缺课；等于 cases 的条数", required=True)
+    personal: object = _api("integer", "因事缺课；因病 + 因事 不超过 应到 − 实到", required=True)
+    cases: object = _api("cases", "每名因病缺课学生一条；无缺课为零报告（空列表）", default=())
+
+
+@dataclass
+class StaffReportInput(_ReportInput):
+    """A school's staff report of one day: the school as an object (the page) or by code (JSON)."""
+
+    who: ClassVar[str] = "staff"
+    not_an_object: ClassVar[str] = "教职工日报应为一个 JSON 对象。"
+    school: object = _api("text", "学校标识码", required=True)
+    date: object = _api("date", "上课日，不晚于今天", required=True)
+    staff_total: object = _api("integer", "教职工总数", required=True)
+    on_duty: object = _api("integer", "在岗", required=True)
+    sick: object = _api("integer", "因病缺勤；等于 cases 的条数", required=True)
+    personal: object = _api("integer", "因事缺勤")
+    cases: object = _api("cases", "每名因病缺勤教职工一条", default=())
 
 
 class _Errors(list):
-    def check(self, condition, message):
+    """The problems found, in order, as (field, message): the field is the input's ("present",
+    "cases.0.onset"), "" for the report as a whole."""
+
+    def add(self, key: str, message: str) -> None:
+        self.append((key, message))
+
+    def check(self, condition, key: str, message: str):
         if not condition:
-            self.append(message)
+            self.append((key, message))
         return condition
 
 
-def _date(value, label, errors) -> datetime.date | None:
-    if isinstance(value, datetime.date):
+def _date(value, key: str, label: str, errors: _Errors) -> datetime.date | None:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    errors.append(f"{label}“{_show(value)}”不是有效日期，请按 YYYY-MM-DD 填写。")
+    errors.add(key, f"{label}“{_show(value)}”不是有效日期，请按 YYYY-MM-DD 填写。")
     return None
 
 
-def _count(data, key, label, errors, required=True) -> int | None:
-    value = data.get(key)
+def _digits(value, most: int) -> bool:
+    """Is `value` a text of at most `most` ASCII digits (a number typed into a form)?"""
+    return (
+        isinstance(value, str)
+        and 0 < len(value.strip()) <= most
+        and value.strip().isascii()
+        and value.strip().isdigit()
+    )
+
+
+def _count(value, key: str, label: str, errors: _Errors, required=True) -> int | None:
     if value is None and not required:
         return None
+    if _digits(value, 4):
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-        if isinstance(value, str) and value.strip().isdigit() and int(value) <= MAX_COUNT:
-            return int(value)
-        errors.append(f"{label}（{key}）“{_show(value)}”无效：请填写 0–{MAX_COUNT} 的整数。")
+        errors.add(key, f"{label}（{key}）“{_show(value)}”无效：请填写 0–{MAX_COUNT} 的整数。")
         return None
     return value
 
@@ -120,11 +251,11 @@ def _show(value) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _symptoms(value, where, errors) -> tuple[int, str]:
+def _symptoms(value, key: str, where: str, errors: _Errors) -> tuple[int, str]:
     if value is None:
         return 0, ""
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.append(f'{where}症状（symptoms）应为症状名称的列表，如 ["发热", "咳嗽"]。')
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        errors.add(key, f'{where}症状（symptoms）应为症状名称的列表，如 ["发热", "咳嗽"]。')
         return 0, ""
     other = ""
     names = []
@@ -136,13 +267,30 @@ def _symptoms(value, where, errors) -> tuple[int, str]:
         names.append(name)
     bad = sym.unknown(names)
     if bad:
-        errors.append(f"{where}症状“{'、'.join(bad)}”不在症状表中（可选：{'、'.join(sym.SYMPTOMS)}）。")
+        errors.add(key, f"{where}症状“{'、'.join(bad)}”不在症状表中（可选：{'、'.join(sym.SYMPTOMS)}）。")
         return 0, ""
     return sym.to_mask(names), other
 
 
+# Who a case names: the person, the name of their registry id, whom a report may name
+_PEOPLE = {"student": ("学生", "学生编号", "该班在读学生"), "staff": ("教职工", "教职工编号", "该校教职工")}
+MAX_ID = 2**63 - 1  # the largest id a row can have (BigAutoField); larger ones overflow
+
+
+def _registry_id(value) -> int | None:
+    if _digits(value, 19):
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
+        return value
+    return None
+
+
 @dataclass
-class _Case:
+class ValidCase:
+    """A checked case: the person as named (registry id or ID number) until resolved."""
+
+    index: int  # its position in the input's cases
+    person: int | None
     id_no: str
     symptoms: int
     other_symptoms: str
@@ -151,90 +299,179 @@ class _Case:
     diagnosis: str
     expected_return: datetime.date | None
 
-    def payload(self) -> dict:
-        who = (
-            {"student": int(self.id_no[1:])} if self.id_no.startswith("#") else {"student_id_no": self.id_no}
-        )
+    @property
+    def ref(self) -> tuple[str, int | str]:
+        return ("pk", self.person) if self.person is not None else ("id", self.id_no)
+
+    @property
+    def ref_key(self) -> str:
+        return f"cases.{self.index}.{'person' if self.person is not None else 'id_no'}"
+
+    def named(self, who: str) -> str:
+        return f"{_PEOPLE[who][1]} {self.person}" if self.person is not None else f"证件号 {self.id_no}"
+
+    def content(self, key: str, pk: int) -> dict:
+        """The case in the JSON shape, its person as `key`: `pk` (a content hash) or an ID number."""
         return {
-            **who,
-            "symptoms": sym.to_names(self.symptoms),
-            "other_symptoms": self.other_symptoms,
-            "onset": self.onset.isoformat(),
-            "seen_doctor": self.seen_doctor,
-            "diagnosis": self.diagnosis,
+            key: pk, "symptoms": sym.to_names(self.symptoms), "other_symptoms": self.other_symptoms,
+            "onset": self.onset.isoformat(), "seen_doctor": self.seen_doctor, "diagnosis": self.diagnosis,
             "expected_return": self.expected_return.isoformat() if self.expected_return else None,
-        }
+        }  # fmt: skip
 
 
-MAX_ID = 2**63 - 1  # the largest id a row can have (BigAutoField); larger ones overflow
-
-
-def _is_registry_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
-
-
-def _who(id_no: str) -> str:
-    return f"学生编号 {id_no[1:]}" if id_no.startswith("#") else f"证件号 {id_no}"
-
-
-def _parse_case(raw, n: int, day: datetime.date | None, errors: _Errors, id_key: str) -> _Case | None:
-    where = f"第 {n} 条病例"
-    if not isinstance(raw, dict):
-        errors.append(f"{where}应为一个对象（含 {id_key}、symptoms、onset 等）。")
+def _check_case(raw, index: int, day: datetime.date | None, errors: _Errors, who: str) -> ValidCase | None:
+    key, where = f"cases.{index}", f"第 {index + 1} 条病例"
+    noun, registry, _among = _PEOPLE[who]
+    if not isinstance(raw, CaseInput):
+        errors.add(key, f"{where}应为一个对象（含 {who}_id_no 或 {who}、symptoms、onset 等）。")
         return None
-    id_no = raw.get(id_key)
-    pk = raw.get("student") if id_key == "student_id_no" and not id_no else None
-    if pk not in (None, ""):  # a pupil without an ID number, named by registry id
-        if not (isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID):
-            errors.append(f"{where}：学生编号（student）“{_show(pk)}”无效，应为正整数。")
+    person, id_no = None, ""
+    if raw.id_no not in (None, ""):
+        if (
+            not isinstance(raw.id_no, str)
+            or not raw.id_no.strip()
+            or len(raw.id_no) > 20
+            or "\x00" in raw.id_no
+        ):
+            errors.add(f"{key}.id_no", f"{where}：证件号码（{who}_id_no）“{_show(raw.id_no)}”无效。")
             return None
-        id_no = f"#{pk}"
-    elif not isinstance(id_no, str) or not id_no.strip() or len(id_no) > 20 or "\x00" in id_no:
-        errors.append(f"{where}：请填写证件号码（{id_key}）。")
+        id_no = raw.id_no.strip().upper()
+    elif raw.person not in (None, ""):
+        person = _registry_id(raw.person)
+        if person is None:
+            errors.add(
+                f"{key}.person", f"{where}：{registry}（{who}）“{_show(raw.person)}”无效，应为正整数。"
+            )
+            return None
+    else:
+        errors.add(f"{key}.person", f"{where}：请指明{noun}（证件号码 {who}_id_no 或{registry} {who}）。")
         return None
-    id_no = id_no.strip().upper()
-    if id_no.startswith("#") and not (id_key == "student_id_no" and _is_registry_id(id_no[1:])):
-        errors.append(f"{where}：证件号码（{id_key}）“{_show(id_no)}”无效。")
-        return None
-    where = f"{where}（{_who(id_no)}）"
+    where = f"{where}（{f'{registry} {person}' if person is not None else f'证件号 {id_no}'}）"
     before = len(errors)
-    mask, other = _symptoms(raw.get("symptoms"), f"{where}：", errors)
-    other_text = raw.get("other_symptoms") or other
+    mask, other = _symptoms(raw.symptoms, f"{key}.symptoms", f"{where}：", errors)
+    other_text = raw.other_symptoms or other
     if not isinstance(other_text, str) or len(other_text) > 100:
-        errors.append(f"{where}：其他症状（other_symptoms）应为不超过 100 字的文字。")
+        errors.add(f"{key}.other_symptoms", f"{where}：其他症状（other_symptoms）应为不超过 100 字的文字。")
         other_text = ""
     if other_text:
         mask |= sym.BIT["其他"]
-    onset = _date(raw.get("onset"), f"{where}：发病日期（onset）", errors)
+    onset = _date(raw.onset, f"{key}.onset", f"{where}：发病日期（onset）", errors)
     if onset and day:
-        errors.check(onset <= day, f"{where}：发病日期 {onset} 晚于日报日期 {day}。")
+        errors.check(onset <= day, f"{key}.onset", f"{where}：发病日期 {onset} 晚于日报日期 {day}。")
         errors.check(
             (day - onset).days <= ONSET_MAX_DAYS,
+            f"{key}.onset",
             f"{where}：发病日期 {onset} 早于日报日期 {ONSET_MAX_DAYS} 天以上。",
         )
-    ret = raw.get("expected_return")
-    expected_return = _date(ret, f"{where}：预计返校日期（expected_return）", errors) if ret else None
+    ret = raw.expected_return
+    expected_return = None
+    if ret not in (None, ""):
+        expected_return = _date(
+            ret, f"{key}.expected_return", f"{where}：预计返校日期（expected_return）", errors
+        )
     if onset and expected_return:
         errors.check(
-            expected_return >= onset, f"{where}：预计返校日期 {expected_return} 早于发病日期 {onset}。"
+            expected_return >= onset,
+            f"{key}.expected_return",
+            f"{where}：预计返校日期 {expected_return} 早于发病日期 {onset}。",
         )
-    seen = raw.get("seen_doctor", False)
+    seen = raw.seen_doctor
     errors.check(
-        isinstance(seen, bool), f"{where}：是否就诊（seen_doctor）应为 true 或 false，而不是“{_show(seen)}”。"
+        isinstance(seen, bool),
+        f"{key}.seen_doctor",
+        f"{where}：是否就诊（seen_doctor）应为 true 或 false，而不是“{_show(seen)}”。",
     )
-    diagnosis = raw.get("diagnosis") or ""
+    diagnosis = raw.diagnosis or ""
     if not isinstance(diagnosis, str) or diagnosis.strip() not in sym.DIAGNOSES + [""]:
-        errors.append(
-            f"{where}：诊断“{_show(diagnosis)}”不在学校传染病诊断表中（可选：{'、'.join(sym.DIAGNOSES)}）。"
+        errors.add(
+            f"{key}.diagnosis",
+            f"{where}：诊断“{_show(diagnosis)}”不在学校传染病诊断表中（可选：{'、'.join(sym.DIAGNOSES)}）。",
         )
         diagnosis = ""
     if len(errors) > before:
         return None
-    return _Case(id_no, mask, other_text.strip(), onset, seen is True, diagnosis.strip(), expected_return)
+    return ValidCase(
+        index,
+        person,
+        id_no,
+        mask,
+        other_text.strip(),
+        onset,
+        seen is True,
+        diagnosis.strip(),
+        expected_return,
+    )
+
+
+def _check_cases(
+    raw_cases, day, settings: ReportingSettings, errors: _Errors, who: str
+) -> list[ValidCase] | None:
+    """Each case checked, none named twice; None when `cases` is no list (or too long)."""
+    raw_cases = raw_cases or []
+    if not isinstance(raw_cases, list | tuple):
+        errors.add("cases", "病例（cases）应为列表。")
+        return None
+    if len(raw_cases) > settings.max_cases_per_report:
+        errors.add(
+            "cases",
+            f"病例（cases）有 {len(raw_cases)} 条，超过每份日报 {settings.max_cases_per_report} 条的上限。",
+        )
+        return None
+    cases = [c for c in (_check_case(raw, i, day, errors, who) for i, raw in enumerate(raw_cases)) if c]
+    seen: set[tuple] = set()
+    for case in cases:
+        errors.check(
+            case.ref not in seen,
+            case.ref_key,
+            f"{_PEOPLE[who][0]}（{case.named(who)}）在本日报中登记了两次。",
+        )
+        seen.add(case.ref)
+    return cases
+
+
+def _people(candidates, cases: list[ValidCase], errors: _Errors, who: str, not_here: str) -> dict[tuple, int]:
+    """Each case's person among `candidates` (one query for all), by ID number or registry id.
+
+    A reference that is not among them gets one message whether it names nobody, someone of another
+    class or school, or someone who left: the report must not tell whether (or where) such a person
+    exists, nor name anyone the submitter did not name (docs/health.md)."""
+    if not cases:
+        return {}
+    numbers = [c.id_no for c in cases if c.person is None]
+    pks = [c.person for c in cases if c.person is not None]
+    named = Q(id_number__in=numbers) if numbers else Q()
+    if pks:  # (a condition only when needed: building the query is much of a report's Python time)
+        named = named | Q(pk__in=pks) if numbers else Q(pk__in=pks)
+    rows = (
+        candidates.filter(named)
+        .order_by()  # the default order joins the class and school tables for nothing
+        .values_list("id_number", "pk")
+    )
+    found = {}
+    for number, pk in rows:
+        if number:
+            found[("id", number)] = pk
+        found[("pk", pk)] = pk
+    noun, registry, _among = _PEOPLE[who]
+    ids, taken = {}, set()
+    for case in cases:
+        pk = found.get(case.ref)
+        if pk is None:
+            what = registry if case.person is not None else "证件号码"
+            errors.add(case.ref_key, f"{case.named(who)} {not_here}，请核对{what}。")
+        elif pk in taken:
+            errors.add(
+                case.ref_key,
+                f"{case.named(who)} 与本日报中的另一条病例是同一名{noun}：每名{noun}只登记一条。",
+            )
+        else:
+            ids[case.ref] = pk
+            taken.add(pk)
+    return ids
 
 
 @dataclass
-class _Report:
+class ValidClassReport:
     school: School
     school_class: SchoolClass
     day: datetime.date
@@ -243,44 +480,68 @@ class _Report:
     present: int
     sick: int
     personal: int
-    cases: list[_Case]
-    student_ids: dict[str, int]
-
-    def payload(self) -> dict:
-        c = self.school_class
-        return {
-            "school": self.school.code, "grade": c.grade, "class_no": c.class_no, "date": self.day.isoformat(),
-            "session": self.session, "expected": self.expected, "present": self.present, "sick": self.sick,
-            "personal": self.personal, "cases": [case.payload() for case in self.cases],
-        }  # fmt: skip
+    cases: list[ValidCase]
+    student_ids: dict[tuple, int]  # case.ref → the student's pk
 
     def digest(self) -> str:
-        return _digest(self.payload())
+        """The content hash: the same content is the same hash, whichever surface sent it and however
+        it named the pupils (ID number or registry id) or ordered the cases."""
+        c = self.school_class
+        return _digest({
+            "school": self.school.code, "grade": c.grade, "class_no": c.class_no, "date": self.day.isoformat(),
+            "session": self.session, "expected": self.expected, "present": self.present, "sick": self.sick,
+            "personal": self.personal,
+            "cases": sorted((case.content("student", self.student_ids[case.ref]) for case in self.cases),
+                            key=lambda case: case["student"]),
+        })  # fmt: skip
+
+
+@dataclass
+class ValidStaffReport:
+    school: School
+    day: datetime.date
+    staff_total: int
+    on_duty: int
+    sick: int
+    personal: int
+    cases: list[ValidCase]
+    staff_ids: dict[tuple, int]  # case.ref → the staff member's pk
+
+    def digest(self) -> str:
+        return _digest({
+            "school": self.school.code, "date": self.day.isoformat(), "staff_total": self.staff_total,
+            "on_duty": self.on_duty, "sick": self.sick, "personal": self.personal,
+            "cases": sorted((case.content("staff", self.staff_ids[case.ref]) for case in self.cases),
+                            key=lambda case: case["staff"]),
+        })  # fmt: skip
 
 
 def _digest(payload: dict) -> str:
     return hashlib.md5(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def _school(data, errors: _Errors, user, school_class: SchoolClass | None = None) -> School | None:
-    code = data.get("school")
-    if not isinstance(code, str) or not code.strip() or len(code) > 20 or "\x00" in code:
-        errors.append(f"学校标识码（school）“{_show(code)}”无效：请填写 10 位学校标识码。")
+def _school_by_code(code, errors: _Errors) -> School | None:
+    if not _is_code(code):
+        errors.add("school", f"学校标识码（school）“{_show(code)}”无效：请填写 10 位学校标识码。")
         return None
-    if school_class is not None:
-        school = school_class.school
-    else:
-        school = School.objects.filter(code=code.strip()).first()
+    school = School.objects.filter(code=code.strip()).first()
     if school is None:
-        errors.append(f"学校标识码 {code} 不存在。")
-        return None
+        errors.add("school", f"学校标识码 {code} 不存在。")
+    return school
+
+
+def _is_code(code) -> bool:
+    return isinstance(code, str) and bool(code.strip()) and len(code) <= 20 and "\x00" not in code
+
+
+def _admits(school: School, user, errors: _Errors) -> None:
+    """May `user` report for `school` (else OutOfScope, the API's 403), and does it take reports?"""
     if user is not None:
         scope = scope_of(user)
         if not (scope.allows("health", ADD) and scope.covers_school(school.pk)):
             raise OutOfScope([f"您不能为{school}（{school.code}）填报健康日报：不在您的管理范围内。"])
     if school.status != SchoolStatus.OPEN:
-        errors.append(f"{school}的状态为“{school.get_status_display()}”，不接收日报。")
-    return school
+        errors.add("school", f"{school}的状态为“{school.get_status_display()}”，不接收日报。")
 
 
 # What every submission would otherwise read again: the calendar, the reporting settings, the active
@@ -319,75 +580,93 @@ post_migrate.connect(clear_caches, dispatch_uid="health-cache-migrate")  # also 
 
 def _check_day(day: datetime.date, today: datetime.date, errors: _Errors) -> None:
     if day > today:
-        errors.append(f"日期（date）{day} 在今天（{today}）之后，不能提前填报。")
+        errors.add("date", f"日期（date）{day} 在今天（{today}）之后，不能提前填报。")
     elif not _is_school_day(day):
-        errors.append(f"日期（date）{day} 不是上课日（周末、节假日或学期外），无需填报。")
+        errors.add("date", f"日期（date）{day} 不是上课日（周末、节假日或学期外），无需填报。")
 
 
-def _parse_report(data, *, user, settings: ReportingSettings, today: datetime.date) -> _Report:
+def validate_class_report(
+    data: ClassReportInput,
+    *,
+    user=None,
+    today: datetime.date | None = None,
+    settings: ReportingSettings | None = None,
+) -> ValidClassReport:
+    """The one check of a class report, whichever surface built it: every problem at once as a
+    ReportError keyed by field (OutOfScope, at once, for a class the user may not report for)."""
+    settings = settings or reporting_settings()
+    today = today or timezone.localdate()
     errors = _Errors()
-    if not isinstance(data, dict):
-        raise ReportError(["日报应为一个 JSON 对象。"])
-    # The usual report names an existing class: school and class in one query; else the school alone.
-    school_class = _class_by_code(data)
-    school = _school(data, errors, user, school_class)
-    day = _date(data.get("date"), "日期（date）", errors)
+    school_class, school = data.school_class, None
+    if school_class is not None:  # the page's class object: it must be one of this school year
+        school = school_class.school
+        school_class = _current_class(school_class, errors)
+    else:
+        # The usual report names an existing class: school and class in one lookup; else the school alone.
+        school_class = _class_by_key(data.school, data.grade, data.class_no)
+        school = school_class.school if school_class else _school_by_code(data.school, errors)
+    if school is not None:
+        _admits(school, user, errors)
+    day = _date(data.date, "date", "日期（date）", errors)
     if day:
         _check_day(day, today, errors)
-    session = data.get("session") or Session.MORNING
-    errors.check(session in Session.values, f"检查（session）“{_show(session)}”无效：应为 晨检 或 午检。")
-    grade, class_no = data.get("grade"), data.get("class_no")
-    numbers = {key: _count(data, key, label, errors) for key, label in
-               (("expected", "应到"), ("present", "实到"), ("sick", "因病缺课"), ("personal", "因事缺课"))}  # fmt: skip
-    expected, present, sick, personal = numbers.values()
-    if None not in (expected, present, sick, personal):
-        if errors.check(present <= expected, f"实到（present）{present} 大于应到（expected）{expected}。"):
+    session = data.session or Session.MORNING
+    errors.check(
+        session in Session.values, "session", f"检查（session）“{_show(session)}”无效：应为 晨检 或 午检。"
+    )
+    counts = [_count(getattr(data, key), key, label, errors) for key, label in
+              (("expected", "应到"), ("present", "实到"), ("sick", "因病缺课"), ("personal", "因事缺课"))]  # fmt: skip
+    expected, present, sick, personal = counts
+    if None not in counts:
+        if errors.check(
+            present <= expected, "present", f"实到（present）{present} 大于应到（expected）{expected}。"
+        ):
             errors.check(
                 sick + personal <= expected - present,
+                "personal",
                 f"因病缺课 {sick} + 因事缺课 {personal} = {sick + personal}，超过缺课人数（应到 {expected} − 实到 {present} = {expected - present}）。",
             )
-    raw_cases = data.get("cases") or []
-    cases: list[_Case] = []
-    if not isinstance(raw_cases, list):
-        errors.append("病例（cases）应为列表。")
-    elif len(raw_cases) > settings.max_cases_per_report:
-        errors.append(
-            f"病例（cases）有 {len(raw_cases)} 条，超过每份日报 {settings.max_cases_per_report} 条的上限。"
+    cases = _check_cases(data.cases, day, settings, errors, ClassReportInput.who)
+    if cases is not None and sick is not None and len(data.cases or ()) != sick:
+        errors.add(
+            "sick",
+            f"因病缺课（sick）为 {sick} 人，但登记了 {len(data.cases or ())} 条病例：每名因病缺课学生登记一条。",
         )
-    else:
-        for n, raw in enumerate(raw_cases, 1):
-            case = _parse_case(raw, n, day, errors, "student_id_no")
-            if case:
-                cases.append(case)
-        if sick is not None and len(raw_cases) != sick:
-            errors.append(
-                f"因病缺课（sick）为 {sick} 人，但登记了 {len(raw_cases)} 条病例：每名因病缺课学生登记一条。"
-            )
-    seen: set[str] = set()
-    for case in cases:
-        errors.check(case.id_no not in seen, f"学生（{_who(case.id_no)}）在本日报中登记了两次。")
-        seen.add(case.id_no)
-    if school_class is None and school:
-        school_class = _class(school, grade, class_no, errors)
+    if school_class is None and school is not None and data.school_class is None:
+        school_class = _class(school, data.grade, data.class_no, errors)
     if school_class is not None and user is not None:
         if not scope_of(user).covers_class("health", school.pk, school_class.pk):
             raise OutOfScope([f"您只能填报自己任班主任的班级；{school_class}不是您的班级。"])
-    student_ids = _students(school_class, cases, errors) if school_class else {}
+    student_ids = {}
+    if school_class is not None and cases:
+        studying = Student.objects.filter(school_class=school_class, status=StudentStatus.STUDYING)
+        student_ids = _people(studying, cases, errors, "student", f"不是{school_class}的在读学生")
     if errors:
-        raise ReportError(list(errors))
-    return _Report(school, school_class, day, session, expected, present, sick, personal, cases, student_ids)
+        raise ReportError(errors)
+    return ValidClassReport(
+        school, school_class, day, session, expected, present, sick, personal, cases, student_ids
+    )
 
 
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _class_by_code(data: dict) -> SchoolClass | None:
-    """The class of this school year named by (school code, grade, class_no), its school attached."""
-    code, grade, class_no = data.get("school"), data.get("grade"), data.get("class_no")
-    if not (isinstance(code, str) and code.strip() and len(code) <= 20 and "\x00" not in code):
+def _current_class(school_class: SchoolClass, errors: _Errors) -> SchoolClass | None:
+    """The class object of a page, if it is a class of this school year (from memory, as by key)."""
+    known = _class_by_key(school_class.school.code, school_class.grade, school_class.class_no)
+    if known is None:  # not remembered (added by a write that renewed no stamp): from the database
+        current = SchoolClass.objects.filter(pk=school_class.pk, school_year__is_current=True)
+        known = current.select_related("school").first()
+    if known != school_class:
+        errors.add("school_class", f"{school_class}不是本学年的班级，不能填报。")
         return None
-    if not (_is_int(grade) and _is_int(class_no)):
+    return known
+
+
+def _class_by_key(code, grade, class_no) -> SchoolClass | None:
+    """The class of this school year named by (school code, grade, class_no), its school attached."""
+    if not (_is_code(code) and _is_int(grade) and _is_int(class_no)):
         return None
     return current_classes().get((code.strip(), grade, class_no))
 
@@ -406,7 +685,7 @@ def current_classes() -> dict[tuple[str, int, int], SchoolClass]:
 
 def _class(school: School, grade, class_no, errors: _Errors) -> SchoolClass | None:
     if not (_is_int(grade) and _is_int(class_no)):
-        errors.append(f"年级（grade）“{_show(grade)}”和班号（class_no）“{_show(class_no)}”应为整数。")
+        errors.add("grade", f"年级（grade）“{_show(grade)}”和班号（class_no）“{_show(class_no)}”应为整数。")
         return None
     school_class = (
         SchoolClass.objects.filter(
@@ -416,42 +695,11 @@ def _class(school: School, grade, class_no, errors: _Errors) -> SchoolClass | No
         .first()
     )
     if school_class is None:
-        errors.append(
-            f"{school}本学年没有{grade_label(grade)}（{class_no}）班（年级 grade={grade}，班号 class_no={class_no}）。"
+        errors.add(
+            "school_class",
+            f"{school}本学年没有{grade_label(grade)}（{class_no}）班（年级 grade={grade}，班号 class_no={class_no}）。",
         )
     return school_class
-
-
-def _students(school_class: SchoolClass, cases: list[_Case], errors: _Errors) -> dict[str, int]:
-    """Each case's student by ID number (or registry id); the student must be 在读 in this class.
-
-    A reference that is not a pupil of this class gets one message whether it names nobody, a pupil
-    of another class or school, or a pupil who left: the report must not tell whether (or where) such
-    a person exists, nor name anyone the submitter did not name (docs/health.md)."""
-    if not cases:
-        return {}
-    numbers = [c.id_no for c in cases if not c.id_no.startswith("#")]
-    pks = [int(c.id_no[1:]) for c in cases if c.id_no.startswith("#")]
-    rows = (
-        Student.objects.filter(Q(id_number__in=numbers) | Q(pk__in=pks))
-        .filter(school_class=school_class, status=StudentStatus.STUDYING)
-        .order_by()  # the default order joins the class and school tables for nothing
-        .values_list("id_number", "pk")
-    )
-    found = {}
-    for number, pk in rows:
-        found[number] = found[f"#{pk}"] = pk
-    ids = {}
-    for case in cases:
-        pk = found.get(case.id_no)
-        if pk is None:
-            what = "学生编号" if case.id_no.startswith("#") else "证件号码"
-            errors.append(f"{_who(case.id_no)} 不是{school_class}的在读学生，请核对{what}。")
-        elif pk in ids.values():
-            errors.append(f"{_who(case.id_no)} 与本日报中的另一条病例是同一名学生：每名学生只登记一条。")
-        else:
-            ids[case.id_no] = pk
-    return ids
 
 
 def _is_late(day: datetime.date, session: str, at: datetime.datetime, settings: ReportingSettings) -> bool:
@@ -474,13 +722,20 @@ _SAME_DAY_SQL = f"SELECT * FROM {ClassReport._meta.db_table} WHERE school_class_
 
 @_MEMORY.pinned()
 def submit_class_report(
-    data, *, user=None, source: str = Source.WEB, now: datetime.datetime | None = None
+    data: ClassReportInput | dict,
+    *,
+    user=None,
+    source: str = Source.WEB,
+    now: datetime.datetime | None = None,
 ) -> Submission:
     """Validate and store one class report (all or nothing); identical resubmission changes nothing,
-    a different one replaces the report and keeps the earlier version. Raises ReportError."""
+    a different one replaces the report and keeps the earlier version. Raises ReportError.
+    `data`: the input, or its JSON shape (adapted by ClassReportInput.from_json)."""
     now = now or timezone.now()
     settings = reporting_settings()
-    clean = _parse_report(data, user=user, settings=settings, today=timezone.localdate(now))
+    if not isinstance(data, ClassReportInput):
+        data = ClassReportInput.from_json(data)
+    clean = validate_class_report(data, user=user, settings=settings, today=timezone.localdate(now))
     digest = clean.digest()
     actor = user if getattr(user, "pk", None) else None
     with transaction.atomic():
@@ -575,20 +830,28 @@ def report_payload(report: ClassReport, cases: list[SickCase] | None = None) -> 
         "school": report.school.code, "grade": c.grade, "class_no": c.class_no, "date": report.date.isoformat(),
         "session": report.session, "expected": report.expected, "present": report.present, "sick": report.sick,
         "personal": report.personal,
-        "cases": [
-            _Case(case.student.id_number or f"#{case.student_id}", case.symptoms, case.other_symptoms, case.onset, case.seen_doctor,
-                  case.diagnosis, case.expected_return).payload()
-            for case in cases
-        ],
+        "cases": [_stored_case(case) for case in cases],
     }  # fmt: skip
 
 
-def _write_cases(report: ClassReport, clean: _Report, old_cases: list[SickCase]) -> None:
+def _stored_case(case: SickCase) -> dict:
+    """A stored case in the JSON shape: the pupil by ID number, by registry id when it has none."""
+    who = (
+        {"student_id_no": case.student.id_number} if case.student.id_number else {"student": case.student_id}
+    )
+    return {
+        **who, "symptoms": sym.to_names(case.symptoms), "other_symptoms": case.other_symptoms,
+        "onset": case.onset.isoformat(), "seen_doctor": case.seen_doctor, "diagnosis": case.diagnosis,
+        "expected_return": case.expected_return.isoformat() if case.expected_return else None,
+    }  # fmt: skip
+
+
+def _write_cases(report: ClassReport, clean: ValidClassReport, old_cases: list[SickCase]) -> None:
     """Bring the report's cases (`old_cases`) to the submitted list: rows of students still listed
     are updated in place (their ids, and so the alerts' evidence, stay), others deleted, new ones
     inserted."""
     existing = {c.student_id: c for c in old_cases}
-    wanted = {clean.student_ids[c.id_no]: c for c in clean.cases}
+    wanted = {clean.student_ids[c.ref]: c for c in clean.cases}
     gone = [c.pk for sid, c in existing.items() if sid not in wanted]
     if gone:
         SickCase.objects.filter(pk__in=gone).delete()
@@ -717,70 +980,73 @@ def expected_class_count(school_id: int, day: datetime.date) -> int:
 # ---------------------------------------------------------------- staff reports
 
 
-@_MEMORY.pinned()
-def submit_staff_report(
-    data, *, user=None, source: str = Source.WEB, now: datetime.datetime | None = None
-) -> Submission:
-    """A school's staff status for a day: 在岗, 因病缺勤 with each sick member's symptoms."""
-    now = now or timezone.now()
-    settings = ReportingSettings.get()
+def validate_staff_report(
+    data: StaffReportInput,
+    *,
+    user=None,
+    today: datetime.date | None = None,
+    settings: ReportingSettings | None = None,
+) -> ValidStaffReport:
+    """The one check of a staff report (as validate_class_report): the school's staff, any surface."""
+    settings = settings or reporting_settings()
+    today = today or timezone.localdate()
     errors = _Errors()
-    if not isinstance(data, dict):
-        raise ReportError(["教职工日报应为一个 JSON 对象。"])
     if user is not None and scope_of(user).class_bound("health"):
         raise OutOfScope(["教职工健康日报由校医或学校管理员填报；班主任只填报本班的日报。"])
-    school = _school(data, errors, user)
-    day = _date(data.get("date"), "日期（date）", errors)
+    school = data.school if isinstance(data.school, School) else _school_by_code(data.school, errors)
+    if school is not None:
+        _admits(school, user, errors)
+    day = _date(data.date, "date", "日期（date）", errors)
     if day:
-        _check_day(day, timezone.localdate(now), errors)
-    numbers = {key: _count(data, key, label, errors, required=key != "personal") or 0 for key, label in
-               (("staff_total", "教职工总数"), ("on_duty", "在岗"), ("sick", "因病缺勤"), ("personal", "因事缺勤"))}  # fmt: skip
-    total, on_duty, sick, personal = numbers.values()
+        _check_day(day, today, errors)
+    numbers = [_count(getattr(data, key), key, label, errors, required=key != "personal") or 0 for key, label in
+               (("staff_total", "教职工总数"), ("on_duty", "在岗"), ("sick", "因病缺勤"), ("personal", "因事缺勤"))]  # fmt: skip
+    total, on_duty, sick, personal = numbers
     errors.check(
         on_duty + sick + personal <= total,
+        "on_duty",
         f"在岗 {on_duty} + 因病缺勤 {sick} + 因事缺勤 {personal} 超过教职工总数 {total}。",
     )
-    raw_cases = data.get("cases") or []
-    cases = []
-    if not isinstance(raw_cases, list) or len(raw_cases) > settings.max_cases_per_report:
-        errors.append(f"病例（cases）应为不超过 {settings.max_cases_per_report} 条的列表。")
-        raw_cases = []
-    for n, raw in enumerate(raw_cases, 1):
-        case = _parse_case(raw, n, day, errors, "staff_id_no")
-        if case:
-            cases.append(case)
-    errors.check(len(raw_cases) == sick, f"因病缺勤（sick）为 {sick} 人，但登记了 {len(raw_cases)} 条病例。")
-    errors.check(len({c.id_no for c in cases}) == len(cases), "同一教职工在本日报中登记了两次。")
+    cases = _check_cases(data.cases, day, settings, errors, StaffReportInput.who)
+    if cases is not None:
+        n = len(data.cases or ())
+        errors.check(n == sick, "sick", f"因病缺勤（sick）为 {sick} 人，但登记了 {n} 条病例。")
     staff_ids = {}
-    if school and cases:
-        found = dict(
-            Staff.objects.filter(school=school, id_number__in=[c.id_no for c in cases]).values_list(
-                "id_number", "pk"
-            )
+    if school is not None and cases:
+        staff_ids = _people(
+            Staff.objects.filter(school=school), cases, errors, "staff", f"不是{school}的教职工"
         )
-        for case in cases:
-            if errors.check(
-                case.id_no in found, f"证件号 {case.id_no} 不是{school}的教职工，请核对证件号码。"
-            ):
-                staff_ids[case.id_no] = found[case.id_no]
     if errors:
-        raise ReportError(list(errors))
-    payload = {
-        "school": school.code,
-        "date": day.isoformat(),
-        **numbers,
-        "cases": [c.payload() for c in cases],
-    }
-    digest = _digest(payload)
+        raise ReportError(errors)
+    return ValidStaffReport(school, day, total, on_duty, sick, personal, cases or [], staff_ids)
+
+
+@_MEMORY.pinned()
+def submit_staff_report(
+    data: StaffReportInput | dict,
+    *,
+    user=None,
+    source: str = Source.WEB,
+    now: datetime.datetime | None = None,
+) -> Submission:
+    """A school's staff status for a day: 在岗, 因病缺勤 with each sick member's symptoms. `data`: the
+    input, or its JSON shape (adapted by StaffReportInput.from_json)."""
+    now = now or timezone.now()
+    settings = reporting_settings()
+    if not isinstance(data, StaffReportInput):
+        data = StaffReportInput.from_json(data)
+    clean = validate_staff_report(data, user=user, today=timezone.localdate(now), settings=settings)
+    school, day = clean.school, clean.day
+    digest = clean.digest()
     actor = user if getattr(user, "pk", None) else None
     with transaction.atomic():
         School.objects.select_for_update().filter(pk=school.pk).values_list("pk").first()
         report = StaffHealthReport.objects.filter(school=school, date=day).first()
         if report is not None and report.payload_hash == digest:
             return Submission(report, "unchanged")
-        fields = dict(staff_total=total, on_duty=on_duty, sick=sick, personal=personal, payload_hash=digest,
-                      submitted_at=now, submitted_by=actor, late=_is_late(day, Session.MORNING, now, settings),
-                      source=source)  # fmt: skip
+        fields = dict(staff_total=clean.staff_total, on_duty=clean.on_duty, sick=clean.sick, personal=clean.personal,
+                      payload_hash=digest, submitted_at=now, submitted_by=actor,
+                      late=_is_late(day, Session.MORNING, now, settings), source=source)  # fmt: skip
         if report is None:
             report = StaffHealthReport.objects.create(school=school, date=day, **fields)
             changelog.log_create(report)
@@ -790,10 +1056,10 @@ def submit_staff_report(
             report.cases.all().delete()
             status = "replaced"
         StaffSickCase.objects.bulk_create(
-            StaffSickCase(report=report, school=school, staff_id=staff_ids[c.id_no], date=day, symptoms=c.symptoms,
+            StaffSickCase(report=report, school=school, staff_id=clean.staff_ids[c.ref], date=day, symptoms=c.symptoms,
                           other_symptoms=c.other_symptoms, onset=c.onset, seen_doctor=c.seen_doctor,
                           diagnosis=c.diagnosis, expected_return=c.expected_return)
-            for c in cases
+            for c in clean.cases
         )  # fmt: skip
         update_rollups(school.pk, day, stage=school.stage)
     return Submission(report, status)

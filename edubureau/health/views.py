@@ -151,21 +151,24 @@ class ClassReportView(LoginRequiredMixin, View):
             )
             return self.render_form(pick, school_class, day, session, report, counts, cases)
         if action == "zero":
-            expected = _int(request.POST.get("expected"), len(people), 2000)
-            data = {"expected": expected, "present": expected, "sick": 0, "personal": 0, "cases": []}
+            expected = counts.typed["expected"]
+            numbers = {"expected": expected, "present": expected, "sick": 0, "personal": 0}
             cases = []
         else:
             rows = _int(request.POST.get("rows"), 0, 200)
             cases = [CaseForm(request.POST, prefix=f"case-{i}", people=people) for i in range(rows)]
-            valid = counts.is_valid() & all([c.is_valid() for c in cases])
-            if not valid:
-                return self.render_form(pick, school_class, day, session, report, counts, cases, status=400)
-            data = {**counts.cleaned_data, "cases": [c.payload() for c in cases]}
-        data.update(school=school_class.school.code, grade=school_class.grade, class_no=school_class.class_no,
-                    date=day.isoformat(), session=session)  # fmt: skip
+            numbers = counts.typed
+        data = services.ClassReportInput(
+            school_class=school_class,
+            date=day,
+            session=session,
+            **numbers,
+            cases=[c.case_input() for c in cases],
+        )
         try:
             result = services.submit_class_report(data, user=request.user, source="web")
         except services.ReportError as error:
+            show_errors(error, counts, cases)
             return self.render_form(
                 pick, school_class, day, session, report, counts, cases, errors=error.messages, status=400
             )
@@ -193,6 +196,13 @@ class ClassReportView(LoginRequiredMixin, View):
             "symptom_names": sym.SYMPTOMS,
         }  # fmt: skip
         return render(self.request, self.template_name, context, status=status)
+
+
+def show_errors(error: services.ReportError, counts, cases) -> None:
+    """The service's errors also at their fields: the counts' and each case row's."""
+    counts.show_errors(error.errors)
+    for i, case in enumerate(cases):
+        case.show_errors(error.errors, prefix=f"cases.{i}.")
 
 
 def _int(value, default: int, limit: int) -> int:
@@ -273,13 +283,11 @@ class StaffReportView(LoginRequiredMixin, View):
             return render(request, self.template_name, self.context(school, counts, cases))
         rows = _int(request.POST.get("rows"), 0, 200)
         cases = [StaffCaseForm(request.POST, prefix=f"case-{i}", people=people) for i in range(rows)]
-        if not (counts.is_valid() & all([c.is_valid() for c in cases])):
-            return render(request, self.template_name, self.context(school, counts, cases), status=400)
-        data = {**counts.cleaned_data, "school": school.code, "cases": [c.payload() for c in cases]}
-        data["date"] = data["date"].isoformat()
+        data = services.StaffReportInput(school=school, **counts.typed, cases=[c.case_input() for c in cases])
         try:
             result = services.submit_staff_report(data, user=request.user, source="web")
         except services.ReportError as error:
+            show_errors(error, counts, cases)
             context = self.context(school, counts, cases, errors=error.messages)
             return render(request, self.template_name, context, status=400)
         messages.success(
@@ -362,6 +370,13 @@ def masked_cases(cases, unmasked: bool) -> list[tuple]:
     ]
 
 
+def _named(case: dict, unmasked: bool) -> str:
+    """The pupil of a stored version's case: the ID number (masked), or the registry id if it has none."""
+    if case.get("student_id_no"):
+        return mask(case["student_id_no"], "id_number", unmasked)
+    return f"学生编号 {case['student']}" if case.get("student") else ""  # as the service's messages name it
+
+
 class ReportDetailView(ObjectDetailView):
     model = ClassReport
     template_name = "health/report_detail.html"
@@ -377,7 +392,7 @@ class ReportDetailView(ObjectDetailView):
         for v in obj.versions.select_related("submitted_by", "replaced_by"):
             payload = v.payload or {}
             shown = [
-                (mask(c.get("student_id_no", ""), "id_number", unmasked), "、".join(c.get("symptoms") or []), c.get("diagnosis") or "")
+                (_named(c, unmasked), "、".join(c.get("symptoms") or []), c.get("diagnosis") or "")
                 for c in payload.get("cases") or []
             ]  # fmt: skip
             versions.append((v, payload, shown))

@@ -1,8 +1,8 @@
-"""Forms of the people registry. ID numbers are checked with core.idcodes (check digit, birth date
-and gender against the other fields, 学籍号 against the ID number); errors say what to fix."""
+"""Forms of the people registry. The identity rule (ID numbers, birth date and gender agreeing, 学籍号)
+is people.identity's and a guardian row's people.services.check_guardian: the forms only put their
+errors on the fields."""
 
 import datetime
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,18 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edubureau.core import changelog, idcodes
+from edubureau.core import idcodes
 from edubureau.core.masking import MaskedFormMixin
 from edubureau.core.scope import CHANGE, VIEW, scope_of
 from edubureau.core.widgets import DateInput
 from edubureau.org.models import STAGE_GRADES, Campus, School, SchoolStatus, Stage
 
-from . import services
+from . import identity, services
 from .models import (
     GRADE_CHOICES,
-    STAFF_ID_REFUSED,
-    STUDENT_ID_REFUSED,
-    STUDENT_NO_REFUSED,
     CalendarDay,
     Guardian,
     Honour,
@@ -37,12 +34,6 @@ from .models import (
 )
 
 DATE = DateInput()
-
-
-def code_message(label, error) -> str:
-    """“居民身份证号码：校验位错误（应为 X）。” — the field named once, the fix from core.idcodes."""
-    text = str(error)
-    return f"{text}。" if text.startswith(label) else f"{label}：{text}。"
 
 
 def schools_for(user, include=None):
@@ -99,49 +90,38 @@ def _hx_options(url_name, target, fallback=None):
 
 
 class IdentityMixin:
-    """Shared by the student and staff forms: id_type + id_number + birth_date + gender. A masked ID
-    number left unchanged (MaskedFormMixin) arrives here as the stored number."""
+    """Shared by the student and staff forms: people.identity's rules, their errors on the fields. A
+    masked ID number or 学籍号 left unchanged (MaskedFormMixin) arrives here as the stored value."""
 
-    def clean_identity(self, cleaned):
-        id_type, number = cleaned.get("id_type"), (cleaned.get("id_number") or "").strip()
-        birth, gender = cleaned.get("birth_date"), cleaned.get("gender")
-        if id_type == IdType.NONE:
-            # Switched to 无证件 with the masked number left as it was: the number goes.
-            if number and "id_number" not in self.kept:
-                self.add_error("id_number", "证件类型为“无证件”时不填证件号码。")
-            return ""
-        if not number:
-            self.add_error("id_number", f"请填写{id_type}号码；确无证件请把证件类型选为“无证件”并填写原因。")
-            return ""
-        try:
-            if id_type == IdType.RESIDENT:
-                number = idcodes.validate_resident_id(number, allow_15=cleaned.get("convert_15", False))
-            elif id_type == IdType.HMT_PERMIT:
-                number = idcodes.validate_hk_macao_taiwan_residence_permit(number)
-            else:
-                return idcodes.validate_passport(number)
-        except idcodes.CodeError as e:
-            self.add_error("id_number", code_message(f"{id_type}号码", e))
-            return None
-        # The card is right; a birth date or gender that disagrees with it is what to fix.
-        for name, birth_date, sex in (("birth_date", birth, None), ("gender", None, gender)):
-            try:
-                idcodes.check_id_agrees(number, birth_date, sex)
-            except idcodes.CodeError as e:
-                self.add_error(name, f"{e}。")
-        return number
+    def clean_identity(self, cleaned) -> bool:
+        """Check and normalise id_number (and no_id_reason); False when the ID number is refused."""
+        id_type, number = cleaned.get("id_type"), cleaned.get("id_number")
+        if id_type is None:
+            return False  # the type's own error
+        if id_type == IdType.NONE and "id_number" in self.kept:
+            number = ""  # switched to 无证件 with the masked number left as it was: the number goes
+        reason = cleaned.get("no_id_reason") if "no_id_reason" in self.fields else None
+        checked = identity.check_identity(
+            id_type, number, cleaned.get("birth_date"), cleaned.get("gender"),
+            allow_15=cleaned.get("convert_15", False), no_id_reason=reason,
+        )  # fmt: skip
+        self.add_errors(checked.errors)
+        if "id_number" in checked.errors:
+            return False
+        cleaned["id_number"] = checked.number
+        if reason is not None:
+            cleaned["no_id_reason"] = checked.no_id_reason
+        return True
 
-    def check_unique_number(self, number, id_type, message, refused):
-        """`message` when the record with this number is in the user's scope (they can look it up);
-        else `refused`, which says the number cannot be used without saying that or where the
-        person is registered."""
-        if not number:
-            return
-        others = self._meta.model.objects.filter(id_type=id_type, id_number=number)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            self.add_error("id_number", message if others.for_user(self.user).exists() else refused)
+    def check_unique_number(self, cleaned):
+        """The ID number (and 学籍号) must be no other record's (people.identity.number_taken)."""
+        key = {name: cleaned.get(name) for name in ("id_type", "id_number", "student_no") if name in self.fields}  # fmt: skip
+        self.add_errors(identity.number_taken(self._meta.model, self.user, exclude=self.instance.pk, **key))
+
+    def add_errors(self, errors: dict):
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
 
 
 class StudentForm(IdentityMixin, MaskedFormMixin, forms.ModelForm):
@@ -187,67 +167,28 @@ class StudentForm(IdentityMixin, MaskedFormMixin, forms.ModelForm):
 
     def clean_hukou_region(self):
         value = self.cleaned_data["hukou_region"]
-        if not value:
-            return value
         try:
-            return idcodes.validate_region_code(value)
+            return idcodes.validate_region_code(value) if value else value
         except idcodes.CodeError as e:
-            raise forms.ValidationError(code_message("户籍地区划代码", e)) from e
+            raise forms.ValidationError(identity.sentence(e)) from e
 
     def clean(self):
         cleaned = super().clean()
-        id_type = cleaned.get("id_type")
-        number = self.clean_identity(cleaned)
-        if number is not None:
-            cleaned["id_number"] = number
-            self.check_unique_number(
-                number,
-                id_type,
-                "该证件号码已有学籍，同一学生不能重复注册。如是转学，请由原学校办理转出（学籍异动）。",
-                STUDENT_ID_REFUSED,
-            )
-        if id_type == IdType.NONE and not (cleaned.get("no_id_reason") or "").strip():
-            self.add_error("no_id_reason", "证件类型为“无证件”时，请填写无证件原因。")
-        if id_type != IdType.NONE:
-            cleaned["no_id_reason"] = ""
-        self.check_student_no(cleaned, number if id_type == IdType.RESIDENT else None)
+        id_valid = self.clean_identity(cleaned)
+        student_no, errors = identity.check_student_no(
+            cleaned.get("student_no"), cleaned.get("id_type"), cleaned.get("id_number"), cleaned.get("birth_date"),
+            id_valid=id_valid,
+        )  # fmt: skip
+        self.add_errors(errors)
+        no_valid = "student_no" not in self.errors
+        if no_valid:
+            cleaned["student_no"] = student_no
+        self.check_unique_number({**cleaned, "id_number": cleaned["id_number"] if id_valid else "",
+                                  "student_no": student_no if no_valid else ""})  # fmt: skip
         school, school_class = cleaned.get("school"), cleaned.get("school_class")
         if school and school_class and school_class.school_id != school.pk:
             self.add_error("school_class", f"{school_class.name}不是{school}的班级，请重新选择。")
         return cleaned
-
-    def check_student_no(self, cleaned, resident_id):
-        value = cleaned.get("student_no")
-        if not value:
-            return
-        try:
-            value = idcodes.validate_student_number(value, resident_id)
-        except idcodes.CodeError as e:
-            self.add_error("student_no", code_message("学籍号", e))
-            return
-        if value[0] == "G" and cleaned.get("id_type") not in (IdType.RESIDENT, None):
-            self.add_error("student_no", "G 字头学籍号由居民身份证号生成，只用于持居民身份证的学生。")
-            return
-        birth = cleaned.get("birth_date")
-        if value[0] in "JL" and birth and value[7:15] != f"{birth:%Y%m%d}":
-            self.add_error(
-                "student_no",
-                f"学籍号中的出生日期（{value[7:11]}-{value[11:13]}-{value[13:15]}）与出生日期不一致。",
-            )
-            return
-        others = Student.objects.filter(student_no=value)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            visible = others.for_user(self.user).exists()
-            self.add_error(
-                "student_no", "学籍号已存在，同一学生不能重复注册。" if visible else STUDENT_NO_REFUSED
-            )
-            return
-        cleaned["student_no"] = value
-
-
-PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-\d{7,8}")
 
 
 class GuardianForm(MaskedFormMixin, forms.ModelForm):
@@ -260,29 +201,27 @@ class GuardianForm(MaskedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Taken before validation, which writes the posted values onto the instance.
-        self.before = changelog.snapshot(self.instance) if self.instance.pk else None
+        self.stored_phone = self.instance.phone if self.instance.pk else None  # before validation writes on it
         self.fields["relation"].required = False  # checked in clean(), with a message naming the row
         self.fields["name"].error_messages["required"] = "请填写监护人姓名；不需要的行请清空或勾选删除。"
         # The masked stored phone when there is one (MaskedFormMixin), else an example.
         self.fields["phone"].widget.attrs.setdefault("placeholder", "如 13812345678 或 021-64123456")
 
-    def clean_phone(self):
-        value = "".join(self.cleaned_data["phone"].split()).replace("—", "-").replace("－", "-")
-        if not value or "phone" in self.kept:  # the stored phone, left as it was
-            return value
-        if not PHONE_RE.fullmatch(value):
-            raise forms.ValidationError(
-                f"联系电话“{value}”格式不正确：请填写 11 位手机号（如 13812345678）或带区号的固定电话（如 021-64123456）。"
-            )
-        return value
-
     def clean(self):
         cleaned = super().clean()
-        name, relation = (cleaned.get("name") or "").strip(), (cleaned.get("relation") or "").strip()
-        if name and not relation:
-            self.add_error("relation", f"请填写{name}与学生的关系（如父亲、母亲）。")
+        row = self.row()
+        for name, message in services.check_guardian(row, self.stored_phone).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        cleaned.update(name=row.name, relation=row.relation, phone=row.phone)
         return cleaned
+
+    def row(self, delete=False) -> services.GuardianInput:
+        data = self.cleaned_data
+        return services.GuardianInput(
+            name=data.get("name") or "", relation=data.get("relation") or "", phone=data.get("phone") or "",
+            id=self.instance.pk, delete=delete,
+        )  # fmt: skip
 
 
 def guardian_formset(student, data, unmasked=False):
@@ -302,23 +241,20 @@ def guardian_formset(student, data, unmasked=False):
     )
 
 
-def save_guardians(formset):
-    """Create, update and delete the guardian rows, each logged in the change log (inside the view's
-    transaction, with the student)."""
+def save_guardians(student, formset):
+    """The guardian rows through people.services.save_guardians (inside the view's transaction, with the
+    student): the student's guardians as rows, the ones marked 删除 as deletions, empty rows left out.
+    An unbound formset (the post had no guardian rows) leaves the guardians as they are."""
     if not formset.is_bound:
         return
+    rows = []
     for form in formset.forms:
-        guardian = form.instance
         if formset._should_delete_form(form):
-            if guardian.pk:
-                changelog.delete(guardian)
-        elif form.has_changed() and (form.cleaned_data.get("name") or guardian.pk):
-            guardian.student = formset.instance
-            guardian.save()
-            if form.before is None:
-                changelog.log_create(guardian)
-            else:
-                changelog.log_update(guardian, form.before)
+            if form.instance.pk:
+                rows.append(form.row(delete=True))
+        elif form.instance.pk or (form.has_changed() and form.cleaned_data.get("name")):
+            rows.append(form.row())
+    services.save_guardians(student, rows, replace=False)
 
 
 class StaffForm(IdentityMixin, MaskedFormMixin, forms.ModelForm):
@@ -354,15 +290,8 @@ class StaffForm(IdentityMixin, MaskedFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        number = self.clean_identity(cleaned)
-        if number is not None:
-            cleaned["id_number"] = number
-            self.check_unique_number(
-                number,
-                cleaned.get("id_type"),
-                "该证件号码的教职工已在册，同一人不能重复任职。如是调动，请修改原记录的学校。",
-                STAFF_ID_REFUSED,
-            )
+        if self.clean_identity(cleaned):
+            self.check_unique_number(cleaned)
         return cleaned
 
 

@@ -145,7 +145,10 @@ def number_taken(model, user, *, exclude=None, id_type=None, id_number="", stude
     """{field: message} when the ID number (with its type) or the 学籍号 belongs to another record of
     `model` (`exclude`: the record being edited's pk); {} when free."""
     errors = {}
-    for field, key in (("id_number", {"id_type": id_type, "id_number": id_number}), ("student_no", {"student_no": student_no})):
+    for field, key in (
+        ("id_number", {"id_type": id_type, "id_number": id_number}),
+        ("student_no", {"student_no": student_no}),
+    ):
         if not key[field]:
             continue
         others = model.objects.filter(**key)

@@ -1,15 +1,18 @@
-"""Business rules of the people registry: enrolment, 学籍异动 (status changes), duplicates and merges.
+"""Business rules of the people registry: enrolment, 学籍异动 (status changes), guardians, duplicates
+and merges. (Who a person is, the identity rule, is people.identity.)
 
 Plain functions called by the pages, the API, importers and commands alike. Every write happens
 in one transaction and is logged through core.changelog; every change of a student's school,
 class or status adds a StatusChange row. Scope is the caller's business: these functions trust
 that the acting user may touch the objects they are given.
-A rule that is broken raises django.core.exceptions.ValidationError with a Chinese message.
+A rule that is broken raises django.core.exceptions.ValidationError with a Chinese message (keyed by
+field where the caller's input has fields: `move_student`, `change_status`, `save_guardians`).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,12 +24,14 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from edubureau.core import changelog, idcodes
+from edubureau.core.masking import mask
 from edubureau.core.models import ChangeAction, ChangeRecord
 from edubureau.org.models import School, SchoolStatus
 
 from .models import (
     Enrollment,
     Guardian,
+    GuardianRelation,
     IdType,
     Posting,
     SchoolClass,
@@ -266,6 +271,181 @@ def graduate_students(queryset, date=None, reason: str = "") -> int:
     return len(students)
 
 
+# ---------------------------------------------------------------- a wanted placement (the API's PUT/PATCH)
+
+KEEP = object()  # move_student: the student's class stays as it is
+
+
+def _as_field(field, function, *args):
+    """Call a service; a refusal without a field is keyed by `field` (what the caller asked to change)."""
+    try:
+        return function(*args)
+    except ValidationError as e:
+        if hasattr(e, "error_dict"):
+            raise
+        raise ValidationError({field: e.messages}) from e
+
+
+@transaction.atomic
+def move_student(
+    student: Student, school: School | None = None, school_class=KEEP, status: str | None = None,
+    date=None, reason: str = "",
+) -> Student:
+    """Put the student where the caller says, as the matching 学籍异动: another school is 转学 (with
+    the class given, or none), another class of the school 调班, or 留级 when its grade is lower, no
+    class only unlinks it (no StatusChange); then a status change (change_status). Refusals are keyed by
+    school, school_class or status."""
+    school = school or student.school
+    school_class = student.school_class if school_class is KEEP else school_class
+    status = status or student.status
+    if school.pk != student.school_id:
+        student = _as_field("school", transfer_student, student, school, school_class, date, reason)
+    elif (school_class and school_class.pk) != student.school_class_id:
+        old = student.school_class
+        if school_class is None:
+            before = changelog.snapshot(student)
+            student.school_class = None
+            student.save()
+            changelog.log_update(student, before)
+        elif old is not None and school_class.grade < old.grade:
+            student = _as_field("school_class", repeat_grade, student, school_class, date, reason)
+        else:
+            student = _as_field("school_class", change_class, student, school_class, date, reason)
+    if status != student.status:
+        student = change_status(student, status, date, reason)
+    return student
+
+
+@transaction.atomic
+def change_status(student: Student, status: str, date=None, reason: str = "") -> Student:
+    """The student's 学籍状态 set to `status` through the matching 学籍异动 (休学, 复学, 死亡注销, 转往区外,
+    毕业); another change of status is refused, keyed by status."""
+    if status == StudentStatus.SUSPENDED:
+        return _as_field("status", suspend_student, student, date, reason)
+    if status == StudentStatus.STUDYING and student.status == StudentStatus.SUSPENDED:
+        return _as_field("status", resume_student, student, date, reason)
+    if status == StudentStatus.DECEASED:
+        return _as_field("status", register_death, student, date, reason)
+    if status == StudentStatus.TRANSFERRED:
+        return _as_field("status", transfer_student, student, None, None, date, reason)
+    if status == StudentStatus.GRADUATED and student.status == StudentStatus.STUDYING:
+        graduate_students(Student.objects.filter(pk=student.pk), date, reason)
+        return Student.objects.get(pk=student.pk)
+    raise ValidationError(
+        {"status": f"学籍状态不能从“{student.get_status_display()}”直接改为“{StudentStatus(status).label}”。"}
+    )
+
+
+# ---------------------------------------------------------------- guardians (监护人)
+
+PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-\d{7,8}")
+
+
+def normalise_phone(value: str) -> str:
+    """No spaces, one kind of dash: “139 1234 5678” and “021－64123456” as stored."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).replace("—", "-")
+
+
+@dataclass
+class GuardianInput:
+    """One guardian row as a form, the API or a script gives it. `id`: an existing guardian of the
+    student (else matched by name and relation, else new); `delete`: remove that guardian."""
+
+    name: str = ""
+    relation: str = ""
+    phone: str = ""
+    id: int | None = None
+    delete: bool = False
+
+
+def check_phone(value: str, stored: str | None = None) -> tuple[str, str | None]:
+    """A guardian's phone: (normalised, the refusal or None). The stored phone is not checked again:
+    it may predate the rule."""
+    phone = normalise_phone(value)
+    if phone and phone != stored and not PHONE_RE.fullmatch(phone):
+        return phone, (
+            f"联系电话“{phone}”格式不正确：请填写 11 位手机号（如 13812345678）或带区号的固定电话（如 021-64123456）。"
+        )
+    return phone, None
+
+
+def check_guardian(row: GuardianInput, stored_phone: str | None = None) -> dict[str, str]:
+    """Field-keyed errors of one guardian row, which it normalises in place."""
+    row.name, row.relation = row.name.strip(), row.relation.strip()
+    row.phone, refused = check_phone(row.phone, stored_phone)
+    errors = {"phone": refused} if refused else {}
+    if not row.name:
+        errors["name"] = "请填写监护人姓名。"
+    if row.name and not row.relation:
+        errors["relation"] = f"请填写{row.name}与学生的关系（如父亲、母亲）。"
+    elif row.relation and row.relation not in GuardianRelation.values:
+        errors["relation"] = f"“{row.relation}”不是有效的关系，应为：{'、'.join(GuardianRelation.values)}。"
+    return errors
+
+
+class GuardianErrors(ValidationError):
+    """Refused guardian rows: `rows` maps a row's index to its field-keyed errors."""
+
+    def __init__(self, rows: dict[int, dict[str, str]]):
+        self.rows = rows
+        super().__init__(
+            {"guardians": [f"第 {i + 1} 位监护人：{m}" for i, errors in rows.items() for m in errors.values()]}
+        )
+
+
+@transaction.atomic
+def save_guardians(student: Student, rows: list[GuardianInput], *, replace: bool) -> None:
+    """Create, update and delete the student's guardians, each logged. A row with an id is that
+    guardian; one without is the guardian of the same name and relation not named by another row, or a
+    new one. Unchanged guardians are left alone, so the same rows twice change nothing. A phone sent back
+    masked (139****5678) keeps the stored number. replace=True: the rows are all the student's
+    guardians, and the ones not among them are deleted (the API's list); False: the others stay (the
+    page's rows, where a deletion is a row marked `delete`)."""
+    left = {g.pk: g for g in student.guardians.all()}
+    matched = {}
+    for i, row in enumerate(rows):
+        if row.id:
+            matched[i] = left.pop(row.id, None)
+            if matched[i] is None:
+                raise ValidationError({"guardians": f"监护人 id {row.id} 不是该学生的监护人。"})
+    for i, row in enumerate(rows):
+        if not row.id and not row.delete:
+            key = (row.name.strip(), row.relation.strip())
+            matched[i] = next((g for g in left.values() if (g.name, g.relation) == key), None)
+            if matched[i] is not None:
+                del left[matched[i].pk]
+    errors = {}
+    for i, row in enumerate(rows):
+        guardian = matched.get(i)
+        if row.delete:
+            continue
+        if guardian is not None and guardian.phone and row.phone == mask(guardian.phone, "phone"):
+            row.phone = guardian.phone  # the masked value read back: keep the number
+        found = check_guardian(row, guardian.phone if guardian else None)
+        if found:
+            errors[i] = found
+    if errors:
+        raise GuardianErrors(errors)
+    for i, row in enumerate(rows):
+        guardian = matched.get(i)
+        if row.delete:
+            if guardian is not None:
+                changelog.delete(guardian)
+        elif guardian is None:
+            guardian = Guardian(student=student, name=row.name, relation=row.relation, phone=row.phone)
+            guardian.save()
+            changelog.log_create(guardian)
+        else:
+            before = changelog.snapshot(guardian)
+            guardian.name, guardian.relation, guardian.phone = row.name, row.relation, row.phone
+            if changelog.snapshot(guardian) != before:
+                guardian.save()
+                changelog.log_update(guardian, before)
+    if replace:
+        for guardian in left.values():
+            changelog.delete(guardian)
+
+
 # ---------------------------------------------------------------- duplicates
 
 _DOTS = str.maketrans({c: "·" for c in "•・．.。‧∙⋅"})
@@ -280,8 +460,7 @@ def normalise_id(number: str) -> str:
     """Upper case, no spaces; a 15-digit old ID number as its 18-digit form."""
     text = "".join(unicodedata.normalize("NFKC", number or "").split()).upper()
     if len(text) == 15 and text.isascii() and text.isdigit():
-        first17 = text[:6] + "19" + text[6:]
-        return first17 + idcodes.id_check_char(first17)
+        return idcodes.id_from_15(text)
     return text
 
 

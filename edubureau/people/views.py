@@ -223,7 +223,7 @@ class StudentEditView(PeopleEditView):
             student = services.enrol_student(form.save(commit=False))
         else:
             student = super().save(form, creating, before)
-        save_guardians(form.guardians)
+        save_guardians(student, form.guardians)
         return student
 
 

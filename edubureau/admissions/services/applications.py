@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from edubureau.core import changelog
-from edubureau.core.idcodes import CodeError, check_id_agrees, mask_id, validate_resident_id
+from edubureau.core.idcodes import CodeError, mask_id, validate_resident_id
 from edubureau.core.models import ChangeAction
 from edubureau.org.models import Nature, School
+from edubureau.people.identity import check_identity
 from edubureau.people.models import HukouType, IdType
 
 from ..models import (
@@ -103,21 +104,19 @@ def duplicate_message(existing: Application, user=None) -> str:
 
 def check_child(campaign: Campaign, child: dict, *, exclude_pk=None, user=None) -> dict[str, str]:
     """Field errors of the child's identity: ID number, its agreement, the entry window, duplicates."""
-    errors: dict[str, str] = {}
     id_type = child.get("id_type") or IdType.RESIDENT
-    number = (child.get("id_number") or "").strip()
     birth, gender = child.get("birth_date"), child.get("gender")
-    if not number:
+    # The registry's identity rule (number, check digit, birth date and gender agreeing); an application
+    # always needs a number, so 无证件 is refused here.
+    identity = check_identity(id_type, child.get("id_number"), birth, gender)
+    errors: dict[str, str] = dict(identity.errors)
+    number = identity.number
+    if not number and "id_number" not in errors:
         errors["id_number"] = "请填写儿童证件号码。"
-    elif id_type == IdType.RESIDENT:
-        try:
-            number = validate_resident_id(number)
-            check_id_agrees(number, birth, gender)
-        except CodeError as e:
-            errors["id_number"] = f"身份证号：{e}。"
-        child["id_number"] = number
+    child["id_number"] = number
     if (
-        birth
+        "birth_date" not in errors
+        and birth
         and campaign.birth_from
         and campaign.birth_to
         and not campaign.birth_from <= birth <= campaign.birth_to

@@ -66,7 +66,7 @@ def test_it_refuses_an_id_number_with_a_bad_check_character(open_campaign):
     reg = registration()
     number = reg.child["id_number"]
     reg.child["id_number"] = number[:17] + ("0" if number[17] != "0" else "1")
-    with pytest.raises(ValidationError, match="身份证号"):
+    with pytest.raises(ValidationError, match="校验位错误"):
         register(open_campaign, reg)
 
 

@@ -99,6 +99,15 @@ def run_import(kind, path, *args):
     return True, out.getvalue()
 
 
+def refused(kind, path, *args):
+    """Run the import; it must fail, write nothing, and say why. Returns what it printed."""
+    before = counts()
+    ok, output = run_import(kind, path, *args)
+    assert not ok
+    assert counts() == before
+    return output
+
+
 def last_job():
     return ImportJob.objects.order_by("-pk").first()
 

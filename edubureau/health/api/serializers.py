@@ -1,9 +1,11 @@
 """The health report over the API: the submission shape of the issue (natural keys: 学校标识码,
-年级, 班号, 日期; students by 证件号码) and the read shapes of reports, cases, alerts, rollups.
+年级, 班号, 日期; people by 证件号码 or registry id) and the read shapes of reports, cases, alerts, rollups.
 
-Submissions are validated by services.submit_class_report, not by these serializers: the page,
-the API and the JSONL loader share one set of rules. The input serializers here document the
-shape in the OpenAPI schema.
+Submissions are validated by the service (`services.validate_class_report` on a ClassReportInput built
+by `ClassReportInput.from_json`), not by these serializers: the page, the API and the JSONL loader
+share one input and one validator. The input serializers here only document the shape in the OpenAPI
+schema, and are built from the input types' fields (`services.json_fields`), so the field list is
+written once.
 """
 
 from drf_spectacular.utils import extend_schema_field
@@ -11,6 +13,7 @@ from rest_framework import serializers
 
 from edubureau.core.api import MaskedFieldsMixin
 
+from .. import services
 from .. import symptoms as sym
 from ..models import (
     Alert,
@@ -24,52 +27,42 @@ from ..models import (
     StaffSickCase,
 )
 
-SYMPTOM_FIELD = serializers.ListField(
-    child=serializers.ChoiceField(choices=sym.SYMPTOMS),
-    help_text="症状，可多选；“其他”的文字写在 other_symptoms",
-)
+
+def _schema_field(kind: str, help_text: str, required: bool, who: str) -> serializers.Field:
+    """The DRF field that documents an input field of `kind` (services._api)."""
+    options = {"help_text": help_text, "required": required}
+    if kind == "cases":
+        return _case_serializer(who)(many=True, **options)
+    if kind == "date" and not required:
+        options["allow_null"] = True
+    make = {
+        "text": lambda: serializers.CharField(**options, allow_blank=not required),
+        "integer": lambda: serializers.IntegerField(**options),
+        "registry_id": lambda: serializers.IntegerField(min_value=1, **options),
+        "date": lambda: serializers.DateField(**options),
+        "boolean": lambda: serializers.BooleanField(**options),
+        "session": lambda: serializers.ChoiceField(choices=Session.choices, **options),
+        "symptoms": lambda: serializers.ListField(child=serializers.ChoiceField(choices=sym.SYMPTOMS), **options),
+        "diagnosis": lambda: serializers.ChoiceField(choices=sym.DIAGNOSES, allow_blank=True, **options),
+    }
+    return make[kind]()
 
 
-class CaseInSerializer(serializers.Serializer):
-    student_id_no = serializers.CharField(help_text="学生证件号码（身份证号）；须为该班在读学生")
-    symptoms = serializers.ListField(
-        child=serializers.ChoiceField(choices=sym.SYMPTOMS), help_text="症状，可多选"
-    )
-    other_symptoms = serializers.CharField(required=False, help_text="其他症状（文字）")
-    onset = serializers.DateField(help_text="发病日期，不晚于日报日期")
-    seen_doctor = serializers.BooleanField(required=False, default=False)
-    diagnosis = serializers.ChoiceField(choices=sym.DIAGNOSES, required=False, allow_blank=True)
-    expected_return = serializers.DateField(required=False, allow_null=True, help_text="不早于发病日期")
+def input_serializer(input_type, name: str, who: str) -> type[serializers.Serializer]:
+    """A schema-only serializer of an input type's JSON form."""
+    declared = {key: _schema_field(kind, help_text, required, who)
+                for _name, key, kind, help_text, required in services.json_fields(input_type, who)}  # fmt: skip
+    return type(name, (serializers.Serializer,), declared)
 
 
-class ClassReportInSerializer(serializers.Serializer):
-    school = serializers.CharField(help_text="学校标识码")
-    grade = serializers.IntegerField(help_text="年级：1–12 为一年级…高三，-3…0 为托班…大班")
-    class_no = serializers.IntegerField(help_text="班号")
-    date = serializers.DateField(help_text="上课日，不晚于今天")
-    session = serializers.ChoiceField(choices=Session.choices, required=False, help_text="晨检（默认）或午检")
-    expected = serializers.IntegerField(help_text="应到")
-    present = serializers.IntegerField(help_text="实到，不大于应到")
-    sick = serializers.IntegerField(help_text="因病缺课；等于 cases 的条数")
-    personal = serializers.IntegerField(help_text="因事缺课；因病 + 因事 不超过 应到 − 实到")
-    cases = CaseInSerializer(
-        many=True, required=False, help_text="每名因病缺课学生一条；无缺课为零报告（空列表）"
-    )
+def _case_serializer(who: str) -> type[serializers.Serializer]:
+    return CaseInSerializer if who == "student" else StaffCaseInSerializer
 
 
-class StaffCaseInSerializer(CaseInSerializer):
-    student_id_no = None
-    staff_id_no = serializers.CharField(help_text="教职工证件号码")
-
-
-class StaffReportInSerializer(serializers.Serializer):
-    school = serializers.CharField(help_text="学校标识码")
-    date = serializers.DateField()
-    staff_total = serializers.IntegerField(help_text="教职工总数")
-    on_duty = serializers.IntegerField(help_text="在岗")
-    sick = serializers.IntegerField(help_text="因病缺勤；等于 cases 的条数")
-    personal = serializers.IntegerField(required=False, help_text="因事缺勤")
-    cases = StaffCaseInSerializer(many=True, required=False)
+CaseInSerializer = input_serializer(services.CaseInput, "CaseInSerializer", "student")
+StaffCaseInSerializer = input_serializer(services.CaseInput, "StaffCaseInSerializer", "staff")
+ClassReportInSerializer = input_serializer(services.ClassReportInput, "ClassReportInSerializer", "student")
+StaffReportInSerializer = input_serializer(services.StaffReportInput, "StaffReportInSerializer", "staff")
 
 
 class SubmissionSerializer(serializers.Serializer):

@@ -57,10 +57,11 @@ def _check_size(request):
         raise PayloadTooLarge()
 
 
-def _submit(request, submit, detail_name):
+def _submit(request, submit, input_type, detail_name):
+    """The JSON body as the service's input type (`from_json`), submitted; the service's answer as HTTP."""
     _check_size(request)
     try:
-        result = submit(request.data, user=request.user, source=Source.API)
+        result = submit(input_type.from_json(request.data), user=request.user, source=Source.API)
     except services.OutOfScope as e:
         raise exceptions.PermissionDenied(e.messages[0]) from e
     except services.ReportError as e:
@@ -104,8 +105,9 @@ class ClassReportViewSet(mixins.CreateModelMixin, ReadViewSet):
     """班级健康日报（晨午检 / 因病缺课登记）。
 
     POST 提交一个班一天的日报（自然键：学校标识码 school、年级 grade、班号 class_no、日期 date，可选 session
-    = 晨检/午检）；学生用证件号码 student_id_no。同一日报再次提交是安全的：内容相同不做改动（200,
-    status=unchanged），内容不同则替换并保留原版本（200, status=replaced），新日报返回 201。
+    = 晨检/午检）；学生用证件号码 student_id_no，没有证件号码的学生用学生编号 student。同一日报再次提交
+    是安全的：内容相同不做改动（200, status=unchanged），内容不同则替换并保留原版本（200,
+    status=replaced），新日报返回 201。
     有任何问题时整份日报不保存，400 的 errors 逐条说明。截止时间后提交的日报照收并标记为迟报。
     """
 
@@ -117,7 +119,9 @@ class ClassReportViewSet(mixins.CreateModelMixin, ReadViewSet):
     ordering_fields = ["date", "submitted_at"]
 
     def create(self, request, *args, **kwargs):
-        return _submit(request, services.submit_class_report, "health-api:classreport-detail")
+        return _submit(
+            request, services.submit_class_report, services.ClassReportInput, "health-api:classreport-detail"
+        )
 
 
 @extend_schema_view(
@@ -140,7 +144,9 @@ class StaffReportViewSet(mixins.CreateModelMixin, ReadViewSet):
     ordering_fields = ["date"]
 
     def create(self, request, *args, **kwargs):
-        return _submit(request, services.submit_staff_report, "health-api:staffreport-detail")
+        return _submit(
+            request, services.submit_staff_report, services.StaffReportInput, "health-api:staffreport-detail"
+        )
 
 
 class SickCaseViewSet(ReadViewSet):

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from edubureau.accounts.models import User
 from edubureau.health import demo, services
@@ -31,6 +32,31 @@ def test_it_writes_a_term_of_class_reports_and_their_rollups(small_demo):
     # every report is one the service would accept: counts add up
     for r in ClassReport.objects.all()[:300]:
         assert r.present + r.sick + r.personal == r.expected and r.cases.count() == r.sick
+
+
+def stored_input(report: ClassReport) -> services.ClassReportInput:
+    """A stored report as the service's input, as the report page would hand it over."""
+    cases = [
+        services.CaseInput(person=c.student_id, symptoms=c.symptom_names, other_symptoms=c.other_symptoms,
+                           onset=c.onset, seen_doctor=c.seen_doctor, diagnosis=c.diagnosis,
+                           expected_return=c.expected_return)
+        for c in report.cases.order_by("id")
+    ]  # fmt: skip
+    return services.ClassReportInput(
+        school_class=report.school_class, date=report.date, session=report.session, expected=report.expected,
+        present=report.present, sick=report.sick, personal=report.personal, cases=cases,
+    )  # fmt: skip
+
+
+def test_the_demo_writes_only_reports_the_validator_accepts(small_demo):
+    """The demo bulk-inserts a term of reports (the service would take minutes); held to the one
+    validator here, on every report with cases and a sample of the others."""
+    reports = ClassReport.objects.select_related("school_class__school").order_by("pk")
+    sample = list(reports.filter(sick__gt=0)) + list(reports.filter(sick=0)[:100])
+    today = timezone.localdate()
+    for report in sample:
+        clean = services.validate_class_report(stored_input(report), today=today)
+        assert sorted(clean.student_ids.values()) == sorted(report.cases.values_list("student_id", flat=True))
 
 
 def test_it_injects_clusters_the_rules_catch(small_demo):

@@ -38,7 +38,9 @@ def api_client(user) -> APIClient:
 
 
 def api_post(user, payload, url=API):
-    return api_client(user).post(url, json.dumps(payload, ensure_ascii=False), content_type="application/json")
+    return api_client(user).post(
+        url, json.dumps(payload, ensure_ascii=False), content_type="application/json"
+    )
 
 
 CASE = {"symptoms": ["发热", "咳嗽"], "onset": SCHOOL_DAY.isoformat(), "diagnosis": "流行性感冒",
@@ -87,7 +89,9 @@ def test_the_same_content_through_the_api_and_the_page_is_one_report(
     login, school_a_clerk, health_class_a, pupils_a, pupil_without_id
 ):
     """The API names pupils by ID number (or registry id), the page by registry id: one content hash."""
-    body = api_body(health_class_a, [("student_id_no", pupils_a[0].id_number), ("student", pupil_without_id.pk)])
+    body = api_body(
+        health_class_a, [("student_id_no", pupils_a[0].id_number), ("student", pupil_without_id.pk)]
+    )
     assert api_post(school_a_clerk, body).status_code == 201
     stored = ClassReport.objects.get()
     client = login(school_a_clerk)
@@ -173,7 +177,9 @@ def test_a_reference_by_hash_and_registry_id_still_names_the_pupil(health_class_
     assert list(clean.student_ids.values()) == [pupils_a[0].pk]
 
 
-def test_a_teacher_without_an_id_number_is_reported_from_the_staff_page(login, school_a, school_a_admin, calendar):
+def test_a_teacher_without_an_id_number_is_reported_from_the_staff_page(
+    login, school_a, school_a_admin, calendar
+):
     teacher = make_teacher(school_a, id_type=IdType.NONE, id_number="")
     form = {"school": school_a.pk, "date": SCHOOL_DAY.isoformat(), "staff_total": 10, "on_duty": 9, "sick": 1,
             "personal": 0, "rows": 1, "case-0-person": teacher.pk, "case-0-symptoms": ["发热"],
@@ -183,7 +189,9 @@ def test_a_teacher_without_an_id_number_is_reported_from_the_staff_page(login, s
     assert StaffHealthReport.objects.get().cases.get().staff == teacher
 
 
-def test_the_staff_report_is_one_report_through_the_api_and_the_page(login, school_a, school_a_admin, calendar):
+def test_the_staff_report_is_one_report_through_the_api_and_the_page(
+    login, school_a, school_a_admin, calendar
+):
     teacher = make_teacher(school_a)
     body = {"school": school_a.code, "date": SCHOOL_DAY.isoformat(), "staff_total": 10, "on_duty": 9, "sick": 1,
             "personal": 0, "cases": [{"staff_id_no": teacher.id_number, "symptoms": ["发热"],
@@ -204,3 +212,15 @@ def test_the_input_type_builds_from_the_json_shape_and_ignores_other_keys(health
     assert refused.value.messages == ["日报应为一个 JSON 对象。"]
     staff = StaffReportInput.from_json({"school": "x", "cases": [{"staff_id_no": "1"}, "?"]})
     assert staff.cases[0].id_no == "1" and staff.cases[1] == "?"
+
+
+def test_an_earlier_version_names_a_pupil_without_an_id_number_by_registry_id(
+    login, school_a_clerk, health_class_a, pupils_a, pupil_without_id
+):
+    client = login(school_a_clerk)
+    client.post(PAGE, page_form(health_class_a, [pupil_without_id]))
+    client.post(PAGE, page_form(health_class_a, [pupils_a[0]]))
+    detail = client.get(ClassReport.objects.get().get_absolute_url())
+    ((_version, payload, shown),) = detail.context["versions"]
+    assert payload["cases"][0]["student"] == pupil_without_id.pk
+    assert shown[0][0] == f"学生编号 {pupil_without_id.pk}"

@@ -1,10 +1,10 @@
 """The people registry over the API.
 
 Natural keys as in the import templates: a school by its 学校标识码, a school year by its start
-year, a class by its id or by (年级, 班号, 学年) within the student's school. ID numbers are checked
-like the forms and importers check them (core.idcodes). A student's school, class and status
-change through people.services (学籍异动), so an API edit leaves the same StatusChange history
-as a page or an import.
+year, a class by its id or by (年级, 班号, 学年) within the student's school. The identity rule is
+people.identity's, as on the pages and in the importers. A student's school, class and status change
+through people.services.move_student (学籍异动), and guardians through services.save_guardians, so an
+API edit leaves the same rows, StatusChange history and change records as a page.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from edubureau.core import changelog, idcodes
+from edubureau.core import idcodes
 from edubureau.core.api import (
     MaskedFieldsMixin,
     NaturalKeyField,
@@ -20,11 +20,10 @@ from edubureau.core.api import (
     ScopedPrimaryKeyRelatedField,
     django_errors,
 )
-from edubureau.core.masking import mask
 from edubureau.org.api.serializers import school_field
 from edubureau.org.models import Campus, School
 
-from .. import services
+from .. import identity, services
 from ..models import (
     GRADE_LABELS,
     Guardian,
@@ -34,7 +33,6 @@ from ..models import (
     SchoolYear,
     Staff,
     Student,
-    StudentStatus,
     Term,
     grade_label,
 )
@@ -79,41 +77,34 @@ class SchoolYearField(NaturalKeyField):
 # ---------------------------------------------------------------- identity rules
 
 
-def _code(field, label, check, *args):
-    try:
-        return check(*args)
-    except idcodes.CodeError as e:
-        raise serializers.ValidationError({field: [f"{label}：{e}" if label else str(e)]}) from e
-
-
-def check_identity(attrs, instance, *, reason_field=None):
-    """ID type, number, birth date and gender must agree (as in the forms and importers).
-    Returns attrs with the number normalised (upper case, full-width digits made ASCII)."""
-    if instance is not None and not {"id_type", "id_number", "birth_date", "gender"} & set(attrs):
+def identity_attrs(serializer, attrs, *, reason_field=None):
+    """people.identity's rules on the (merged) attrs: a field-keyed 400, or attrs with the ID number
+    (and 学籍号) normalised and, on an update, checked to be no other record's."""
+    instance = serializer.instance
+    names = {"id_type", "id_number", "birth_date", "gender", reason_field, "student_no"} - {None}
+    if instance is not None and not names & set(attrs):
         return attrs  # a PATCH of other fields must not trip over an old record
-    value = {
-        k: attrs.get(k, getattr(instance, k, None)) for k in ("id_type", "id_number", "birth_date", "gender")
-    }
-    id_type, number = value["id_type"] or IdType.RESIDENT, (value["id_number"] or "").strip()
-    if id_type == IdType.NONE:
-        if number:
-            raise serializers.ValidationError({"id_number": ["证件类型为“无证件”时不要填写证件号码。"]})
-        reason = attrs.get(reason_field, getattr(instance, reason_field, "")) if reason_field else "x"
-        if not reason:
-            raise serializers.ValidationError({reason_field: ["证件类型为“无证件”时须填写无证件原因。"]})
-        return {**attrs, "id_number": ""}
-    if not number:
-        raise serializers.ValidationError({"id_number": [f"请填写{id_type}号码。"]})
-    if id_type == IdType.PASSPORT:
-        return {**attrs, "id_number": _code("id_number", "护照号码", idcodes.validate_passport, number)}
-    if id_type == IdType.RESIDENT:
-        number = _code("id_number", "身份证号", idcodes.validate_resident_id, number)
-    else:
-        number = _code("id_number", "居住证号码", idcodes.validate_hk_macao_taiwan_residence_permit, number)
-    # Both carry the birth date and (17th digit) the gender, which must agree with the fields.
-    _code("birth_date", "", idcodes.check_id_agrees, number, value["birth_date"], None)
-    _code("gender", "", idcodes.check_id_agrees, number, None, value["gender"])
-    return {**attrs, "id_number": number}
+    get = lambda name: attrs.get(name, getattr(instance, name, None))  # noqa: E731
+    id_type = get("id_type") or IdType.RESIDENT
+    reason = (get(reason_field) or "") if reason_field else None
+    checked = identity.check_identity(id_type, get("id_number"), get("birth_date"), get("gender"), no_id_reason=reason)
+    errors = dict(checked.errors)
+    attrs = {**attrs, "id_number": checked.number}
+    if reason_field:
+        attrs[reason_field] = checked.no_id_reason
+    if "student_no" in serializer.fields:
+        attrs["student_no"], found = identity.check_student_no(
+            get("student_no"), id_type, checked.number, get("birth_date"), id_valid="id_number" not in errors
+        )
+        errors = {**found, **errors}
+    if not errors and instance is not None:
+        # A create with a taken number answers 409 (ScopedModelViewSet.check_natural_key).
+        user = serializer.context["request"].user
+        key = {"id_type": id_type, "id_number": checked.number, "student_no": attrs.get("student_no", "")}
+        errors = identity.number_taken(type(instance), user, exclude=instance.pk, **key)
+    if errors:
+        raise serializers.ValidationError({name: [message] for name, message in errors.items()})
+    return attrs
 
 
 # ---------------------------------------------------------------- school years and classes
@@ -188,6 +179,8 @@ class GuardianSerializer(MaskedFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Guardian
         fields = ["id", "name", "relation", "phone"]
+        # A missing relation is refused by services.check_guardian, in the page's words.
+        extra_kwargs = {"relation": {"required": False, "allow_blank": True}}
 
 
 @extend_schema_field({"type": "integer", "nullable": True})
@@ -277,17 +270,10 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
         try:
             return idcodes.validate_region_code(value) if value else value
         except idcodes.CodeError as e:
-            raise serializers.ValidationError(f"户籍地：{e}") from e
+            raise serializers.ValidationError(identity.sentence(e)) from e
 
     def validate(self, attrs):
-        attrs = check_identity(attrs, self.instance, reason_field="no_id_reason")
-        if attrs.get("student_no"):
-            get = lambda name: attrs.get(name, getattr(self.instance, name, None))  # noqa: E731
-            id_number = get("id_number") if get("id_type") == IdType.RESIDENT else None
-            attrs["student_no"] = _code(
-                "student_no", "学籍号", idcodes.validate_student_number, attrs["student_no"], id_number
-            )
-        return self.find_class(attrs)
+        return self.find_class(identity_attrs(self, attrs, reason_field="no_id_reason"))
 
     def find_class(self, attrs):
         """Resolve grade + class_no (+ school_year) to the class, and check the class is the school's."""
@@ -339,99 +325,30 @@ class StudentSerializer(MaskedFieldsMixin, ScopedModelSerializer):
         date, reason = validated_data.pop("change_date", None), validated_data.pop("change_reason", "")
         placement = {k: validated_data.pop(k) for k in PLACEMENT if k in validated_data}
         student = super().update(instance, validated_data)
-        student = self.move(student, placement, date, reason)
+        student = _service(services.move_student, student, date=date, reason=reason, **placement)
         if guardians is not None:
             self.save_guardians(student, guardians)
         return Student.objects.select_related("school", "school_class__school_year").get(pk=student.pk)
 
-    def move(self, student, placement, date, reason):
-        """School, class and status changes as the matching 学籍异动."""
-        school = placement.get("school", student.school)
-        school_class = placement.get("school_class", student.school_class)
-        status = placement.get("status", student.status)
-        if school.pk != student.school_id:
-            student = _service(
-                "school", services.transfer_student, student, school, school_class, date, reason
-            )
-        elif (school_class and school_class.pk) != student.school_class_id:
-            old = student.school_class
-            if school_class is None:
-                before = changelog.snapshot(student)
-                student.school_class = None
-                student.save()
-                changelog.log_update(student, before)
-            elif old is not None and school_class.grade < old.grade:
-                student = _service("school_class", services.repeat_grade, student, school_class, date, reason)
-            else:
-                student = _service("school_class", services.change_class, student, school_class, date, reason)
-        if status != student.status:
-            student = self.change_status(student, status, date, reason)
-        return student
-
-    def change_status(self, student, status, date, reason):
-        if status == StudentStatus.SUSPENDED:
-            return _service("status", services.suspend_student, student, date, reason)
-        if status == StudentStatus.STUDYING and student.status == StudentStatus.SUSPENDED:
-            return _service("status", services.resume_student, student, date, reason)
-        if status == StudentStatus.DECEASED:
-            return _service("status", services.register_death, student, date, reason)
-        if status == StudentStatus.TRANSFERRED:
-            return _service("status", services.transfer_student, student, None, None, date, reason)
-        if status == StudentStatus.GRADUATED and student.status == StudentStatus.STUDYING:
-            services.graduate_students(Student.objects.filter(pk=student.pk), date, reason)
-            return Student.objects.get(pk=student.pk)
-        raise serializers.ValidationError(
-            {
-                "status": [
-                    f"学籍状态不能从“{student.get_status_display()}”直接改为“{StudentStatus(status).label}”。"
-                ]
-            }
-        )
-
     def save_guardians(self, student, items):
-        """Make the student's guardians the given list: matched by id, else by name and relation;
-        unchanged ones are left alone, so sending the same list twice changes nothing."""
-        existing = list(student.guardians.all())
-        left = {g.pk: g for g in existing}
-        for item in items:
-            guardian = left.pop(item["id"], None) if item.get("id") else None
-            if item.get("id") and guardian is None:
-                raise serializers.ValidationError(
-                    {"guardians": [f"监护人 id {item['id']} 不是该学生的监护人。"]}
-                )
-            if guardian is None:
-                guardian = next(
-                    (g for g in left.values() if (g.name, g.relation) == (item["name"], item["relation"])),
-                    None,
-                )
-                if guardian is not None:
-                    del left[guardian.pk]
-            phone = item.get("phone", "")
-            if guardian is None:
-                guardian = Guardian(
-                    student=student, name=item["name"], relation=item["relation"], phone=phone
-                )
-                guardian.save()
-                changelog.log_create(guardian)
-                continue
-            before = changelog.snapshot(guardian)
-            if phone and guardian.phone and phone == mask(guardian.phone, "phone"):
-                phone = guardian.phone  # the masked value read back: keep the number
-            guardian.name, guardian.relation, guardian.phone = item["name"], item["relation"], phone
-            if changelog.snapshot(guardian) != before:
-                guardian.save()
-                changelog.log_update(guardian, before)
-        for guardian in left.values():
-            changelog.log_delete(guardian)
-            guardian.delete()
+        """The list is all the student's guardians (services.save_guardians, replace=True): matched by
+        id, else by name and relation; sending the same list twice changes nothing."""
+        rows = [services.GuardianInput(**item) for item in items]
+        try:
+            services.save_guardians(student, rows, replace=True)
+        except services.GuardianErrors as e:
+            rows = [{name: [message] for name, message in e.rows.get(i, {}).items()} for i in range(len(rows))]
+            raise serializers.ValidationError({"guardians": rows}) from e
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(django_errors(e, "guardians")) from e
 
 
-def _service(field, function, *args):
-    """Call a people service; its rule violations become field-keyed 400 errors."""
+def _service(function, *args, **kwargs):
+    """Call a people service; its refusals (keyed by field) become a 400."""
     try:
-        return function(*args)
+        return function(*args, **kwargs)
     except DjangoValidationError as e:
-        raise serializers.ValidationError(django_errors(e, field)) from e
+        raise serializers.ValidationError(django_errors(e)) from e
 
 
 # ---------------------------------------------------------------- staff
@@ -450,7 +367,7 @@ class StaffSerializer(MaskedFieldsMixin, ScopedModelSerializer):
         ]  # fmt: skip
 
     def validate(self, attrs):
-        return check_identity(attrs, self.instance)
+        return identity_attrs(self, attrs)
 
 
 # ---------------------------------------------------------------- postings (交流轮岗 / 支教 / 挂职)

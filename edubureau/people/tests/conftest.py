@@ -1,5 +1,5 @@
 """People fixtures on top of the project's actors: a class, a student and a staff member in each
-of school A and school B, built with valid ID numbers."""
+of school A and school B, built with valid ID numbers; and the import tests' `classes` and `private_var_dir`."""
 
 import datetime
 import itertools
@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from edubureau.core import idcodes
+from edubureau.core.tests.conftest import classes, private_var_dir  # noqa: F401 (the import tests' fixtures)
 from edubureau.people.models import Guardian, SchoolClass, Staff, Student
 
 _seq = itertools.count(1)
@@ -43,6 +44,15 @@ def make_staff(school, *, name=None, birth=datetime.date(1985, 6, 1), male=False
     )  # fmt: skip
     fields.update(extra)
     return Staff.objects.create(**fields)
+
+
+@pytest.fixture
+def unmasking_admin(actors):
+    """School A's administrator, allowed to see full ID numbers and phones."""
+    user = actors["school_a_admin"]
+    user.can_unmask = True
+    user.save()
+    return user
 
 
 @pytest.fixture

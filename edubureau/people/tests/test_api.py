@@ -157,7 +157,7 @@ def test_it_validates_staff_id_numbers_like_the_forms(actors, staff):
         f"{STAFF}{staff[0].pk}/", {"birth_date": "1985-05-07"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"birth_date": ["出生日期与身份证号不一致（证件为 1985-05-06）"]}
+    assert response.json() == {"birth_date": ["出生日期与身份证号不一致（证件为 1985-05-06）。"]}
 
 
 def test_it_answers_409_for_staff_already_employed(actors, staff):

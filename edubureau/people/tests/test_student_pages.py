@@ -111,7 +111,7 @@ def test_it_refuses_a_bad_check_digit(login, actors, school_a, class_a):
         reverse("people:student_add"), form_data(school_a, class_a, id_number=bad, student_no="")
     )
     assert response.status_code == 200
-    assert errors(response)["id_number"] == [f"居民身份证号码：校验位错误（应为 {VALID_ID[17]}）。"]
+    assert errors(response)["id_number"] == [f"校验位错误（应为 {VALID_ID[17]}）。"]
     assert not Student.objects.exists()
 
 
@@ -126,7 +126,7 @@ def test_it_refuses_a_birth_date_or_gender_that_disagrees_with_the_id(login, act
 def test_it_asks_for_a_reason_when_there_is_no_id(login, actors, school_a, class_a):
     data = form_data(school_a, class_a, id_type="无证件", id_number="", student_no="")
     response = login(actors["admin"]).post(reverse("people:student_add"), data)
-    assert errors(response)["no_id_reason"] == ["证件类型为“无证件”时，请填写无证件原因。"]
+    assert errors(response)["no_id_reason"] == ["证件类型为“无证件”时须填写无证件原因。"]
     data["no_id_reason"] = "出生在境外，户籍未办理"
     assert login(actors["admin"]).post(reverse("people:student_add"), data).status_code == 302
 
@@ -143,7 +143,7 @@ def test_it_converts_an_old_15_digit_number_only_when_asked(login, actors, schoo
     old = "310112900305071"  # 15 digits, born 1990-03-05
     data = form_data(school_a, class_a, id_number=old, birth_date="1990-03-05", student_no="")
     response = login(actors["admin"]).post(reverse("people:student_add"), data)
-    assert errors(response)["id_number"] == ["居民身份证号码：这是 15 位旧身份证号，请填写 18 位号码。"]
+    assert errors(response)["id_number"] == ["这是 15 位旧身份证号，请填写 18 位号码。"]
     data["convert_15"] = "on"
     assert login(actors["admin"]).post(reverse("people:student_add"), data).status_code == 302
     assert Student.objects.get().id_number == idcodes.validate_resident_id(old, allow_15=True)

@@ -105,7 +105,8 @@ class Command(BaseCommand):
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         try:
-            result = services.submit_class_report(data, source=Source.CLI, now=now)
+            report = services.ClassReportInput.from_json(data)
+            result = services.submit_class_report(report, source=Source.CLI, now=now)
         except services.ReportError as e:
             return e.messages
         counts[result.status] += 1

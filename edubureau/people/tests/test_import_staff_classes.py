@@ -1,15 +1,13 @@
-"""`edubureau import staff|classes|schools`: their own rules on top of the shared pipeline."""
+"""`edubureau import staff|classes`: their own rules on top of the shared pipeline."""
 
 import pytest
 
+from edubureau.core.tests.importtools import STAFF_HEADERS, counts, run_import, staff_row, table, write_xlsx
 from edubureau.org.models import School
 from edubureau.people.models import SchoolClass, Staff, StaffStatus
 
-from .importtools import STAFF_HEADERS, counts, run_import, staff_row, table, write_xlsx
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_var_dir")]
 CLASS_HEADERS = ["*学校标识码", "*年级", "*班号", "校区", "班主任证件号码", "教室容量"]
-SCHOOL_HEADERS = ["*学校标识码", "*学校名称", "*学段", "普惠性", "开办日期", "停办日期", "学区"]
 
 
 def test_it_imports_staff_and_normalises_lists(school_a, tmp_path):
@@ -17,7 +15,12 @@ def test_it_imports_staff_and_normalises_lists(school_a, tmp_path):
     ok, output = run_import("staff", write_xlsx(tmp_path / "s.xlsx", table([row], STAFF_HEADERS)))
     assert ok, output
     staff = Staff.objects.get()
-    assert (staff.subjects, staff.honours, staff.title, staff.school) == ("语文、数学、科学", "区级骨干、特级教师", "一级", school_a)
+    assert (staff.subjects, staff.honours, staff.title, staff.school) == (
+        "语文、数学、科学",
+        "区级骨干、特级教师",
+        "一级",
+        school_a,
+    )
 
 
 def test_it_refuses_unknown_honours_and_staff_without_id_numbers(school_a, tmp_path):
@@ -41,13 +44,19 @@ def test_it_moves_staff_only_after_they_left_their_school(school_a, school_b, tm
 
 
 def test_it_refuses_a_head_teacher_of_another_school_and_duplicate_classes(classes, school_b, tmp_path):
-    run_import("staff", write_xlsx(tmp_path / "s.xlsx", table([staff_row("2131000002", name="B校老师")], STAFF_HEADERS)))
+    run_import(
+        "staff",
+        write_xlsx(tmp_path / "s.xlsx", table([staff_row("2131000002", name="B校老师")], STAFF_HEADERS)),
+    )
     teacher = Staff.objects.get()
     data = [CLASS_HEADERS, ["2131000001", "2", "1", "", teacher.id_number, ""], ["2131000001", "2", "2", "南校区", "", ""],
             ["2131000001", "3", "1", "", "", ""], ["2131000001", "三年级", "1", "", "", "50"]]  # fmt: skip
     before = counts()
     output = run_import("classes", write_xlsx(tmp_path / "c.xlsx", data, "班级"))[1]
-    assert f"第 2 行，班主任证件号码：证件号码为 {teacher.id_number} 的教职工不在闵行区实验小学，请先导入教职工" in output
+    assert (
+        f"第 2 行，班主任证件号码：证件号码为 {teacher.id_number} 的教职工不在闵行区实验小学，请先导入教职工"
+        in output
+    )
     assert "第 3 行，校区：闵行区实验小学没有名为“南校区”的校区" in output
     assert "第 4 行，班号：班级与第 5 行重复" in output
     assert counts() == before
@@ -58,28 +67,6 @@ def test_it_updates_a_classs_capacity_by_its_natural_key(classes, tmp_path):
     ok, output = run_import("classes", write_xlsx(tmp_path / "c.xlsx", data, "班级"))
     assert ok and "新增 0，更新 1，未变 0" in output
     assert SchoolClass.objects.get(pk=classes[1].pk).capacity == 48
-
-
-def test_it_imports_and_updates_schools_by_code(school_a, tmp_path):
-    data = [SCHOOL_HEADERS, ["2131000001", "闵行区实验小学（新名）", "小学", "", "", "", ""],
-            ["1131000002", "闵行区第二幼儿园", "幼儿园", "是", "2019-09-01", "", ""]]  # fmt: skip
-    ok, output = run_import("schools", write_xlsx(tmp_path / "s.xlsx", data, "学校"))
-    assert ok and "新增 1，更新 1，未变 0" in output, output
-    assert School.objects.get(code="2131000001").name == "闵行区实验小学（新名）"
-    assert School.objects.get(code="1131000002").district == school_a.district
-
-
-def test_it_checks_school_rules(school_a, tmp_path):
-    data = [SCHOOL_HEADERS, ["2131000003", "新小学", "小学", "是", "", "", ""],
-            ["2131000004", "旧小学", "小学", "", "2010-09-01", "2001-07-01", ""],
-            ["2131000005", "又一小学", "大学", "", "", "", "不存在学区"]]  # fmt: skip
-    before = counts()
-    output = run_import("schools", write_xlsx(tmp_path / "s.xlsx", data, "学校"))[1]
-    assert "第 2 行，普惠性：只有幼儿园可以是普惠性" in output
-    assert "第 3 行，停办日期：停办日期不能早于开办日期" in output
-    assert "第 4 行，学段：“大学”不是有效值" in output
-    assert "第 4 行，学区：学区“不存在学区”不存在，请先在系统中创建" in output
-    assert counts() == before
 
 
 def test_it_finds_duplicate_kindergarten_classes_of_grade_zero(district, school_year, tmp_path):

@@ -5,9 +5,7 @@ import datetime
 import pytest
 
 from edubureau.core.models import ChangeRecord
-from edubureau.people.models import Enrollment, Guardian, SchoolClass, Student, StudentStatus
-
-from .importtools import (
+from edubureau.core.tests.importtools import (
     counts,
     last_job,
     run_import,
@@ -16,6 +14,7 @@ from .importtools import (
     write_csv,
     write_xlsx,
 )
+from edubureau.people.models import Enrollment, Guardian, SchoolClass, Student, StudentStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_var_dir")]
 
@@ -26,16 +25,26 @@ def test_it_imports_students_with_their_class_guardian_and_enrollment(classes, t
     assert ok, output
     assert "导入完成：新增 2，更新 0，未变 0，错误 0" in output
     ming = Student.objects.get(name="王小明")
-    assert (ming.school.code, ming.school_class, ming.id_number) == ("2131000001", classes[0], rows[0]["证件号码"])
+    assert (ming.school.code, ming.school_class, ming.id_number) == (
+        "2131000001",
+        classes[0],
+        rows[0]["证件号码"],
+    )
     assert ming.birth_date == datetime.date(2018, 3, 5) and ming.student_no == "G" + ming.id_number
     assert ming.status == StudentStatus.STUDYING and ming.is_migrant is False and ming.hukou_type == "本区"
-    assert list(ming.guardians.values_list("name", "relation", "phone")) == [("张大山", "父亲", "13812345678")]
-    assert list(Enrollment.objects.filter(student=ming).values_list("school_year", "school_class")) == [(school_year.pk, classes[0].pk)]
+    assert list(ming.guardians.values_list("name", "relation", "phone")) == [
+        ("张大山", "父亲", "13812345678")
+    ]
+    assert list(Enrollment.objects.filter(student=ming).values_list("school_year", "school_class")) == [
+        (school_year.pk, classes[0].pk)
+    ]
     assert Student.objects.get(name="李小红").school_class == classes[1]
 
 
 def test_it_logs_one_change_record_per_student_as_the_console(classes, tmp_path):
-    run_import("students", write_xlsx(tmp_path / "s.xlsx", table([student_row(name="王小明"), student_row()])))
+    run_import(
+        "students", write_xlsx(tmp_path / "s.xlsx", table([student_row(name="王小明"), student_row()]))
+    )
     records = ChangeRecord.objects.filter(content_type__model="student")
     assert records.count() == 2
     assert {r.source for r in records} == {"cli"} and {r.user_name for r in records} == {"控制台"}
@@ -49,7 +58,9 @@ def test_it_logs_one_change_record_per_student_as_the_console(classes, tmp_path)
 
 
 def test_it_changes_nothing_when_the_same_file_is_imported_twice(classes, tmp_path):
-    path = write_xlsx(tmp_path / "s.xlsx", table([student_row(), student_row(class_no=2), student_row(监护人姓名="")]))
+    path = write_xlsx(
+        tmp_path / "s.xlsx", table([student_row(), student_row(class_no=2), student_row(监护人姓名="")])
+    )
     assert run_import("students", path)[0]
     before = counts()
     ok, output = run_import("students", path)
@@ -74,7 +85,12 @@ def test_it_updates_only_the_rows_and_fields_that_differ(classes, tmp_path):
     assert counts() == {**before, "changes": before["changes"] + 1}
     record = ChangeRecord.objects.latest("pk")
     assert record.action == "update" and record.object_id == str(hong.pk)
-    assert set(record.after) == {"address", "guardian__phone", "school_class_id", "enrollment__school_class_id"}
+    assert set(record.after) == {
+        "address",
+        "guardian__phone",
+        "school_class_id",
+        "enrollment__school_class_id",
+    }
     assert record.before["guardian__phone"] == "13812345678"
 
 
@@ -88,7 +104,11 @@ def test_it_leaves_existing_guardians_alone_when_the_guardian_columns_are_empty(
 
 
 def test_it_imports_only_the_valid_rows_when_asked(classes, tmp_path):
-    rows = [student_row(name="王一"), student_row(name="王二", 出生日期="2020-02-30"), student_row(name="王三")]
+    rows = [
+        student_row(name="王一"),
+        student_row(name="王二", 出生日期="2020-02-30"),
+        student_row(name="王三"),
+    ]
     ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table(rows)), "--valid-only")
     assert not ok  # errors still make the command fail, after writing the valid rows
     assert "导入完成：新增 2，更新 0，未变 0，错误 1" in output
@@ -109,11 +129,18 @@ def test_it_reads_csv_files_in_gbk_and_utf8(classes, tmp_path, encoding):
     rows = [student_row(name="欧阳娜娜", 现住址="上海市闵行区莘庄镇"), student_row(name="张三丰")]
     ok, output = run_import("students", write_csv(tmp_path / "s.csv", table(rows), encoding))
     assert ok, output
-    assert sorted(Student.objects.values_list("name", "address")) == [("张三丰", "上海市闵行区莘庄镇莘松路 88 弄 5 号"), ("欧阳娜娜", "上海市闵行区莘庄镇")]
+    assert sorted(Student.objects.values_list("name", "address")) == [
+        ("张三丰", "上海市闵行区莘庄镇莘松路 88 弄 5 号"),
+        ("欧阳娜娜", "上海市闵行区莘庄镇"),
+    ]
 
 
 def test_it_creates_missing_classes_when_asked(school_a, school_year, tmp_path):
-    rows = [student_row(grade=3, class_no=4), student_row(grade=3, class_no=4), student_row(grade="二年级", class_no=1)]
+    rows = [
+        student_row(grade=3, class_no=4),
+        student_row(grade=3, class_no=4),
+        student_row(grade="二年级", class_no=1),
+    ]
     ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table(rows)), "--create-classes")
     assert ok, output
     assert "将新建 2 个班级" in output
@@ -125,7 +152,9 @@ def test_it_creates_missing_classes_when_asked(school_a, school_year, tmp_path):
 def test_it_reads_kindergarten_grades_by_name(district, school_year, tmp_path):
     from edubureau.org.models import School, Stage
 
-    kg = School.objects.create(district=district, code="1131000001", name="闵行区实验幼儿园", stage=Stage.KINDERGARTEN)
+    kg = School.objects.create(
+        district=district, code="1131000001", name="闵行区实验幼儿园", stage=Stage.KINDERGARTEN
+    )
     SchoolClass.objects.create(school=kg, school_year=school_year, grade=-2, class_no=1)
     row = student_row("1131000001", grade="小班", birth=datetime.date(2022, 5, 1))
     ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table([row])))
@@ -143,13 +172,19 @@ def test_it_registers_a_graduated_student_at_a_new_school_but_not_an_active_one(
     ok, output = run_import("students", write_xlsx(tmp_path / "b.xlsx", table([moved])))
     assert ok and "更新 1" in output
     student = Student.objects.get()
-    assert (student.school.code, student.status, student.school_class) == ("2131000002", StudentStatus.STUDYING, classes[2])
+    assert (student.school.code, student.status, student.school_class) == (
+        "2131000002",
+        StudentStatus.STUDYING,
+        classes[2],
+    )
 
 
 def test_it_matches_by_student_number_when_the_id_number_is_empty(classes, tmp_path):
     row = student_row(name="王小明")
     run_import("students", write_xlsx(tmp_path / "a.xlsx", table([row])))
-    ok, output = run_import("students", write_xlsx(tmp_path / "b.xlsx", table([dict(row, 证件号码="", 姓名="王晓明")])))
+    ok, output = run_import(
+        "students", write_xlsx(tmp_path / "b.xlsx", table([dict(row, 证件号码="", 姓名="王晓明")]))
+    )
     assert ok and "更新 1" in output
     assert Student.objects.get().name == "王晓明" and Student.objects.get().id_number == row["证件号码"]
 
@@ -166,7 +201,9 @@ def test_it_needs_a_reason_and_a_student_number_for_students_without_papers(clas
 
 
 def test_it_allows_several_rows_without_a_student_number(classes, tmp_path):
-    ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table([student_row(学籍号=""), student_row(学籍号="")])))
+    ok, output = run_import(
+        "students", write_xlsx(tmp_path / "s.xlsx", table([student_row(学籍号=""), student_row(学籍号="")]))
+    )
     assert ok, output
     assert list(Student.objects.values_list("student_no", flat=True)) == ["", ""]
 
@@ -183,10 +220,16 @@ def test_it_finds_schools_by_name_when_the_code_is_not_given(classes, tmp_path):
 def test_it_only_records_the_enrollment_when_importing_another_school_year(classes, school_a, tmp_path):
     from edubureau.people.models import SchoolYear
 
-    last_year = SchoolYear.objects.create(start_year=2024, start_date=datetime.date(2024, 9, 1), end_date=datetime.date(2025, 8, 31))
+    last_year = SchoolYear.objects.create(
+        start_year=2024, start_date=datetime.date(2024, 9, 1), end_date=datetime.date(2025, 8, 31)
+    )
     old_class = SchoolClass.objects.create(school=school_a, school_year=last_year, grade=1, class_no=1)
-    ok, output = run_import("students", write_xlsx(tmp_path / "s.xlsx", table([student_row()])), "--school-year", "2024")
+    ok, output = run_import(
+        "students", write_xlsx(tmp_path / "s.xlsx", table([student_row()])), "--school-year", "2024"
+    )
     assert ok, output
     student = Student.objects.get()
     assert student.school_class is None  # the class now is not known from last year's list
-    assert list(Enrollment.objects.values_list("school_year__start_year", "school_class")) == [(2024, old_class.pk)]
+    assert list(Enrollment.objects.values_list("school_year__start_year", "school_class")) == [
+        (2024, old_class.pk)
+    ]
