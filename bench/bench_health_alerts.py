@@ -11,7 +11,7 @@ health reports in the database.
 Evaluation: `services.evaluate_day` (every cluster rule for every school over the rules' longest
 window, then EARS on every school's rollup series) on the peak day of the demo's influenza wave
 and on a quiet day, each inside a transaction that is rolled back so the database is unchanged;
-3 runs each, best and worst printed. Trend: `services.trend_by_stage` over term 1, 20 runs after
+3 runs each, best and worst printed. Trend: `queries.trend_by_stage` over term 1, 20 runs after
 2 warm-up runs; also the symptom mix and the completeness of one day, which the pages call too.
 """
 
@@ -68,7 +68,7 @@ def main() -> int:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from edubureau.health import services
+    from edubureau.health import queries, services
     from edubureau.health.models import ClassReport, SchoolDayRollup, SickCase
     from edubureau.people.models import Term
 
@@ -108,12 +108,12 @@ def main() -> int:
             ok &= max(times) <= 2
 
         for label, fn in (
-            ("term trend by 学段", lambda: services.trend_by_stage(term.start_date, term.end_date)),
-            ("term symptom mix", lambda: services.symptom_mix(term.start_date, term.end_date)),
-            ("completeness of a day", lambda: services.completeness(PEAK)),
+            ("term trend by 学段", lambda: queries.trend_by_stage(term.start_date, term.end_date)),
+            ("term symptom mix", lambda: queries.symptom_mix(term.start_date, term.end_date)),
+            ("completeness of a day", lambda: queries.completeness(PEAK)),
             (
                 "term completeness history",
-                lambda: services.completeness_history(term.start_date, term.end_date),
+                lambda: queries.completeness_history(term.start_date, term.end_date),
             ),
         ):
             times = timed(fn, 20, warm_up=2)

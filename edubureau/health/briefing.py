@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from edubureau.org.models import Stage
 
-from . import queries, services
+from . import queries
 from .briefing_export import Briefing, Section
 
 WEEKDAYS = "一二三四五六日"
@@ -18,7 +18,7 @@ MISSING_LIMIT = 500  # the chase list in the briefing; the day page exports all 
 class DailyBriefing:
     day: datetime.date
     area: str  # 全区 or the school's name
-    completeness: services.Completeness
+    completeness: queries.Completeness
     totals: dict
     by_stage: list[dict]
     by_school: list
@@ -78,7 +78,7 @@ def build(user, day: datetime.date) -> DailyBriefing:
     schools = queries.health_schools(user)
     own = list(schools[:2]) if not queries.is_bureau(user) else []
     area = own[0].name if len(own) == 1 else "全区"
-    completeness = services.completeness(day, schools)
+    completeness = queries.completeness(day, schools)
     return DailyBriefing(
         day=day,
         area=area,

@@ -7,18 +7,28 @@ only "health" still sees every school's name and classes here.
 """
 
 import datetime
+from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from edubureau.core.scope import VIEW, scope_of
 from edubureau.org.models import School, SchoolStatus
-from edubureau.people.calendar import school_days
+from edubureau.people.calendar import is_school_day, school_days
 from edubureau.people.models import SchoolClass, SchoolYear, Student, StudentStatus, Term
 
 from . import services
 from . import symptoms as sym
-from .models import OPEN_ALERT_STATUSES, Alert, ClassReport, SchoolDayRollup, SickCase, StaffHealthReport
+from .models import (
+    OPEN_ALERT_STATUSES,
+    Alert,
+    ClassReport,
+    SchoolDayRollup,
+    Session,
+    SickCase,
+    StaffHealthReport,
+)
 
 
 def health_schools(user, action: str = VIEW):
@@ -201,3 +211,208 @@ def latest_case_rows(student_id: int, onset: datetime.date):
     return (
         SickCase.objects.filter(student_id=student_id, onset=onset).select_related("report").order_by("date")
     )
+
+
+# ---------------------------------------------------------------- completeness and trends
+
+
+@dataclass
+class SchoolCompleteness:
+    school: School
+    expected: int
+    reported: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.reported, 0)
+
+    @property
+    def status(self) -> str:
+        if self.reported == 0:
+            return "未报"
+        if self.missing:
+            return "部分未报"
+        return "迟报" if self.late else "按时"
+
+
+@dataclass
+class Totals:
+    expected: int = 0
+    reported: int = 0
+    on_time: int = 0
+    late: int = 0
+    schools: int = 0
+    schools_complete: int = 0
+
+    def add(self, row: SchoolCompleteness) -> None:
+        self.expected += row.expected
+        self.reported += row.reported
+        self.on_time += row.on_time
+        self.late += row.late
+        self.schools += 1
+        self.schools_complete += row.missing == 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported
+
+    @property
+    def rate(self) -> float:
+        return self.reported / self.expected if self.expected else 0.0
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.on_time / self.expected if self.expected else 0.0
+
+
+@dataclass
+class Completeness:
+    day: datetime.date
+    school_day: bool
+    schools: list[SchoolCompleteness]
+    by_stage: dict[str, Totals]
+    district: Totals
+
+    def missing_classes(self):
+        """The chase list: classes expected today with no 晨检 report, school by school."""
+        ids = [row.school.pk for row in self.schools if row.missing]
+        year = services.school_year_of(self.day)
+        if not ids or year is None:
+            return SchoolClass.objects.none()
+        reported = ClassReport.objects.filter(date=self.day, session=Session.MORNING, school_id__in=ids)
+        return (
+            SchoolClass.objects.filter(school_id__in=ids, school_year=year)
+            .exclude(pk__in=reported.values("school_class_id"))
+            .select_related("school", "head_teacher")
+            .order_by("school__code", "grade", "class_no")
+        )
+
+
+def class_counts(day: datetime.date, schools=None) -> dict[int, int]:
+    """Classes expected to report, per open school, in the school year of `day`."""
+    year = services.school_year_of(day)
+    if year is None:
+        return {}
+    rows = SchoolClass.objects.filter(school_year=year, school__status=SchoolStatus.OPEN)
+    if schools is not None:
+        rows = rows.filter(school__in=schools)
+    return dict(rows.values_list("school_id").annotate(n=Count("pk")).order_by())
+
+
+def completeness(day: datetime.date, schools=None) -> Completeness:
+    """Which schools and classes reported on `day` on time, late or not at all (from rollups)."""
+    open_day = is_school_day(day)
+    counts = class_counts(day, schools) if open_day else {}
+    rollups = {
+        r[0]: r[1:]
+        for r in SchoolDayRollup.objects.filter(date=day, school_id__in=list(counts)).values_list(
+            "school_id", "classes_reported", "classes_on_time", "classes_late"
+        )
+    }
+    by_pk = School.objects.in_bulk(list(counts))
+    rows, by_stage, district = [], {}, Totals()
+    for school_id, expected in counts.items():
+        reported, on_time, late = rollups.get(school_id, (0, 0, 0))
+        row = SchoolCompleteness(by_pk[school_id], expected, reported, on_time, late)
+        rows.append(row)
+        by_stage.setdefault(row.school.stage, Totals()).add(row)
+        district.add(row)
+    rows.sort(key=lambda r: (-r.missing, r.school.code))
+    return Completeness(day, open_day, rows, dict(sorted(by_stage.items())), district)
+
+
+def completeness_history(start: datetime.date, end: datetime.date, schools=None) -> list[dict]:
+    """Per school day of the range: classes expected, reported, on time, late, and the rates."""
+    days = school_days(start, end)
+    if not days:
+        return []
+    expected = sum(class_counts(end, schools).values())
+    rows = SchoolDayRollup.objects.filter(date__in=days)
+    if schools is not None:
+        rows = rows.filter(school__in=schools)
+    agg = {
+        d: (rep or 0, on or 0, late or 0)
+        for d, rep, on, late in rows.values_list("date")
+        .annotate(Sum("classes_reported"), Sum("classes_on_time"), Sum("classes_late"))
+        .order_by()
+    }
+    history = []
+    for d in days:
+        reported, on_time, late = agg.get(d, (0, 0, 0))
+        history.append(
+            {"date": d, "expected": expected, "reported": reported, "on_time": on_time, "late": late,
+             "rate": reported / expected if expected else 0.0, "on_time_rate": on_time / expected if expected else 0.0}
+        )  # fmt: skip
+    return history
+
+
+def _rollups(start, end, schools):
+    rows = SchoolDayRollup.objects.filter(date__range=(start, end))
+    return rows if schools is None else rows.filter(school__in=schools)
+
+
+def trend_by_stage(start: datetime.date, end: datetime.date, schools=None) -> dict[str, list[tuple]]:
+    """The daily sick-absence rate (因病缺课 / 应到) per 学段 and for the district ("全区"): one
+    GROUP BY over the rollups (≈ 400 rows a day), never over the class reports."""
+    rows = (
+        _rollups(start, end, schools)
+        .values_list("date", "stage")
+        .annotate(sick=Sum("sick"), expected=Sum("expected"))
+        .order_by("date", "stage")
+    )
+    trend: dict[str, list[tuple]] = {}
+    total: dict[datetime.date, list[int]] = {}
+    for day, stage, sick, expected in rows:
+        trend.setdefault(stage, []).append((day, sick / expected if expected else 0.0))
+        acc = total.setdefault(day, [0, 0])
+        acc[0] += sick
+        acc[1] += expected
+    trend["全区"] = [(d, s / e if e else 0.0) for d, (s, e) in sorted(total.items())]
+    return trend
+
+
+def _json_totals(field: str, start, end, schools) -> dict[str, int]:
+    """Sum a {name: count} JSON column of the rollups in the database (JSON table functions of
+    PostgreSQL and SQLite), instead of decoding ~40,000 JSON values in Python."""
+    rows = _rollups(start, end, schools).exclude(cases=0).values("pk")
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(SchoolDayRollup._meta.db_table)
+    column = connection.ops.quote_name(field)
+    if connection.vendor == "postgresql":
+        each, value = f"jsonb_each_text(r.{column})", "j.value::integer"
+    else:
+        each, value = f"json_each(r.{column})", "j.value"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT j.key, SUM({value}) FROM {table} r, {each} j WHERE r.id IN ({sql}) GROUP BY j.key",
+            params,
+        )
+        return {key: int(total) for key, total in cursor.fetchall()}
+
+
+def symptom_mix(start: datetime.date, end: datetime.date, schools=None) -> dict[str, int]:
+    """Sick-absence records per symptom over the range (a record may count under several)."""
+    totals = _json_totals("symptom_counts", start, end, schools)
+    return {name: totals.get(name, 0) for name in sym.SYMPTOMS}
+
+
+def diagnosis_mix(start: datetime.date, end: datetime.date, schools=None) -> dict[str, int]:
+    totals = _json_totals("diagnosis_counts", start, end, schools)
+    return dict(sorted(totals.items(), key=lambda kv: -kv[1]))
+
+
+def school_heat(start: datetime.date, end: datetime.date, schools=None):
+    """(days, [(school, [rate or None per day])]) for the heat table, schools by code."""
+    days = school_days(start, end)
+    index = {d: i for i, d in enumerate(days)}
+    grid: dict[int, list] = {}
+    for school_id, day, sick, expected in _rollups(start, end, schools).values_list(
+        "school_id", "date", "sick", "expected"
+    ):
+        if day in index and expected:
+            grid.setdefault(school_id, [None] * len(days))[index[day]] = sick / expected
+    by_pk = School.objects.in_bulk(list(grid))
+    rows = sorted(((by_pk[pk], rates) for pk, rates in grid.items()), key=lambda r: r[0].code)
+    return days, rows

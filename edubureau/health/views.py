@@ -627,12 +627,12 @@ class DayView(LoginRequiredMixin, View):
         allow(request.user, EXPORT if self.export else VIEW)
         day = DayForm(request.GET).day()
         schools = queries.health_schools(request.user)
-        result = services.completeness(day, schools)
+        result = queries.completeness(day, schools)
         missing = result.missing_classes()
         if self.export:
             return self.export_xlsx(day, result, missing)
         start, _end = queries.term_range(day)
-        history = services.completeness_history(start, day, schools)
+        history = queries.completeness_history(start, day, schools)
         chart = charts.line(
             _("本学期每日上报率"), [h["date"] for h in history],
             {_("上报率"): [h["rate"] for h in history], _("按时上报率"): [h["on_time_rate"] for h in history]},
@@ -693,11 +693,11 @@ class TrendsView(LoginRequiredMixin, View):
             start = form.cleaned_data["start"] or start
             end = form.cleaned_data["end"] or end
         schools = queries.health_schools(request.user)
-        trend = services.trend_by_stage(start, end, schools)
+        trend = queries.trend_by_stage(start, end, schools)
         days, series = charts.stage_trend(trend)
-        mix = services.symptom_mix(start, end, schools)
-        diagnoses = services.diagnosis_mix(start, end, schools)
-        heat_days, heat_rows = services.school_heat(start, end, schools)
+        mix = queries.symptom_mix(start, end, schools)
+        diagnoses = queries.diagnosis_mix(start, end, schools)
+        heat_days, heat_rows = queries.school_heat(start, end, schools)
         if self.export:
             return self.export_xlsx(start, end, days, series, mix, diagnoses, heat_days, heat_rows)
         weeks, weekly = weekly_heat(heat_days, heat_rows)
