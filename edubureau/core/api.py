@@ -79,11 +79,7 @@ class ScopedRelatedFieldMixin:
     def get_queryset(self):
         queryset = super().get_queryset()
         request = self.context.get("request")
-        scope = scope_of(getattr(request, "user", None))
-        if scope.all_units:
-            return queryset
-        rows = queryset.filter(**{f"{queryset.model.scope_path}__in": scope.school_ids})
-        return rows.distinct() if getattr(queryset.model, "scope_distinct", False) else rows
+        return scope_of(getattr(request, "user", None)).in_units(queryset)
 
 
 class NaturalKeyField(serializers.SlugRelatedField):

@@ -62,6 +62,15 @@ class Scope:
             return self.bureau_may(model.scope_module, action)
         return self.allows(model.scope_module, action)
 
+    def in_units(self, queryset, path: str | None = None):
+        """`queryset` narrowed to the user's units whatever the module (the schools a user works on, the
+        choices of a related school); `path` is the lookup to the school, by default the model's."""
+        if self.all_units:
+            return queryset
+        model = queryset.model
+        rows = queryset.filter(**{f"{path or getattr(model, 'scope_path', 'pk')}__in": self.school_ids})
+        return rows.distinct() if getattr(model, "scope_distinct", False) and path is None else rows
+
     def covers_school(self, school_id) -> bool:
         return self.all_units or school_id in self.school_ids
 

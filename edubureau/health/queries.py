@@ -36,9 +36,7 @@ def health_schools(user, action: str = VIEW):
     scope = scope_of(user)
     if not scope.allows("health", action):
         return School.objects.none()
-    if scope.all_units:
-        return School.objects.all()
-    return School.objects.filter(pk__in=scope.school_ids)
+    return scope.in_units(School.objects.all())
 
 
 def is_bureau(user) -> bool:

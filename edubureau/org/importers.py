@@ -19,6 +19,7 @@ from edubureau.core.importing import (
     text,
     yes_no,
 )
+from edubureau.core.scope import ADD
 
 from .models import District, EduGroup, Nature, School, SchoolStatus, Stage, Zone
 
@@ -96,7 +97,7 @@ class SchoolImporter(Importer):
             current = existing.get(table["code"][i])
             self.keys[i] = table["code"][i]
             if current is None:
-                if not self.scope.all_units:
+                if not self.scope.bureau_may("org", ADD):
                     table.error(i, "code", "无权新建学校，请联系区教育局")
             elif not self.scope.covers_school(current[0]):
                 table.error(i, "code", f"无权导入其他学校（{current[1]}）的数据")

@@ -38,10 +38,7 @@ DATE = DateInput()
 
 def schools_for(user, include=None):
     """Open schools the user works on (plus `include`, the object's current school)."""
-    scope = scope_of(user)
-    schools = School.objects.all()
-    if not scope.all_units:
-        schools = schools.filter(pk__in=scope.school_ids)
+    schools = scope_of(user).in_units(School.objects.all())
     condition = Q(status=SchoolStatus.OPEN)
     if include:
         condition |= Q(pk=include)

@@ -211,11 +211,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_of(user)
-        schools = School.objects.all()
-        if not scope.all_units:
-            schools = schools.filter(pk__in=scope.school_ids)
-        self.fields["school"].queryset = schools
+        self.fields["school"].queryset = scope_of(user).in_units(School.objects.all())
         self.fields["tasks"].queryset = Task.objects.for_user(user, VIEW).select_related("plan")
         self.fields["tasks"].required = False
 

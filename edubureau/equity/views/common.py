@@ -33,9 +33,7 @@ def chosen_year(request) -> SchoolYear:
 def visible_schools(user):
     """None for district-level users (every school), else a queryset of the user's schools."""
     scope = scope_of(user)
-    if scope.all_units:
-        return None
-    return School.objects.filter(pk__in=scope.school_ids)
+    return None if scope.all_units else scope.in_units(School.objects.all())
 
 
 class EquityPage(LoginRequiredMixin, View):

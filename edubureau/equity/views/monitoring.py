@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from edubureau.core.exports import XLSX
 from edubureau.core.models import AccessRecord
-from edubureau.core.scope import scope_of
+from edubureau.core.scope import VIEW, scope_of
 from edubureau.core.views import log_access
 from edubureau.org.models import School, SchoolStatus
 from edubureau.people.models import SchoolYear
@@ -181,7 +181,7 @@ class ClassSizeView(EquityPage):
 
 def need_district_view(user) -> None:
     """What-if and the optimiser compare every school of the district: bureau-level users only."""
-    if not scope_of(user).all_units:
+    if not scope_of(user).bureau_may("equity", VIEW):
         raise PermissionDenied(_("模拟与优化涉及全区学校的数据，由教育局使用。"))
 
 

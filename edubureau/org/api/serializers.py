@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from edubureau.core import idcodes
 from edubureau.core.api import NaturalKeyField, ScopedModelSerializer, ScopedSlugRelatedField
-from edubureau.core.scope import scope_of
+from edubureau.core.scope import CHANGE, scope_of
 
 from .. import services
 from ..forms import SCHOOL_LOCAL_FIELDS
@@ -117,7 +117,7 @@ class SchoolSerializer(ScopedModelSerializer):
         return value
 
     def validate(self, attrs):
-        if self.instance is not None and not scope_of(self.context["request"].user).all_units:
+        if self.instance is not None and not scope_of(self.context["request"].user).bureau_may("org", CHANGE):
             # As on the edit page: a school corrects its contact details, the bureau keeps the registry.
             message = "由教育局维护，学校用户不能修改；如需修改请联系区教育局。"
             changed = [
