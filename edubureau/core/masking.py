@@ -9,6 +9,7 @@ unmasked read. Masking itself is in core.idcodes.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import idcodes
@@ -137,3 +138,20 @@ def form_unmask_context(request, form, title, obj) -> dict:
     if unmasked and has_sensitive:
         log_unmask(request, f"{title}：{obj}", 1)
     return {"unmasked": unmasked, "has_sensitive": has_sensitive, "can_unmask": may_unmask(request.user)}
+
+
+def detail_rows(obj, names, unmasked: bool) -> list[tuple]:
+    """(label, value) rows of a detail page: choices by their labels, yes/no in words, empty as —, and
+    the model's `sensitive_fields` masked unless unmasked."""
+    sensitive = getattr(obj, "sensitive_fields", {})
+    rows = []
+    for name in names:
+        field = obj._meta.get_field(name)
+        display = getattr(obj, f"get_{name}_display", None)
+        value = display() if display else getattr(obj, name)
+        if isinstance(value, bool):
+            value = gettext("是") if value else gettext("否")
+        if name in sensitive:
+            value = mask(value, sensitive[name], unmasked)
+        rows.append((field.verbose_name, value if value not in (None, "") else "—"))
+    return rows

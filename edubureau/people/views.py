@@ -14,7 +14,7 @@ from django.views import View
 
 from edubureau.accounts.roles import Role
 from edubureau.core import changelog, idcodes
-from edubureau.core.masking import log_unmask, mask, unmask_requested
+from edubureau.core.masking import detail_rows, log_unmask, mask, unmask_requested
 from edubureau.core.scope import ADD, CHANGE, DELETE, VIEW, scope_of
 from edubureau.core.views import (
     ObjectDeleteView,
@@ -103,22 +103,6 @@ class PeopleEditView(ObjectEditView):
             return self.render_form(obj, form)
 
 
-def _masked_fields(obj, names, unmasked):
-    """(label, value) rows for a detail page; sensitive fields masked unless unmasked."""
-    sensitive = getattr(obj, "sensitive_fields", {})
-    rows = []
-    for name in names:
-        field = obj._meta.get_field(name)
-        display = getattr(obj, f"get_{name}_display", None)
-        value = display() if display else getattr(obj, name)
-        if isinstance(value, bool):
-            value = _("是") if value else _("否")
-        if name in sensitive:
-            value = mask(value, sensitive[name], unmasked)
-        rows.append((field.verbose_name, value if value not in (None, "") else "—"))
-    return rows
-
-
 # ---------------------------------------------------------------- classes
 
 
@@ -202,7 +186,7 @@ class StudentDetailView(ObjectDetailView):
         may_change = Student.objects.for_user(user, CHANGE).filter(pk=obj.pk).exists()
         open_status = obj.status in (StudentStatus.STUDYING, StudentStatus.SUSPENDED)
         return {
-            "fields": _masked_fields(obj, self.FIELDS, unmasked),
+            "fields": detail_rows(obj, self.FIELDS, unmasked),
             "guardians": guardians,
             "enrollments": obj.enrollments.select_related("school_year", "school", "school_class"),
             "changes": obj.changes.select_related("from_school", "to_school", "from_class", "to_class"),
@@ -329,7 +313,7 @@ class StaffDetailView(ObjectDetailView):
         may_change = Staff.objects.for_user(user, CHANGE).filter(pk=obj.pk).exists()
         allows = scope_of(user).allows
         return {
-            "fields": _masked_fields(obj, self.FIELDS, unmasked),
+            "fields": detail_rows(obj, self.FIELDS, unmasked),
             "postings": obj.postings.select_related("to_school"),
             # Postings are part of the staff record: their buttons follow the staff change right.
             "may_add_posting": may_change and allows("staff", ADD),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from edubureau.core import idcodes
-from edubureau.core.masking import form_unmask_context, mask, unmask_requested
+from edubureau.core.masking import detail_rows, form_unmask_context, mask, unmask_requested
 from edubureau.core.scope import ADD, CHANGE, VIEW
 from edubureau.core.views import ObjectDetailView, ObjectListView, ScopedMixin
 
@@ -27,21 +27,6 @@ DETAIL_FIELDS = (
     "permit_points", "points_met", "sibling_school", "sibling_name", "catchment_school", "lottery_number",
     "admitted_school",
 )  # fmt: skip
-
-
-def masked_fields(obj, names, unmasked):
-    sensitive = obj.sensitive_fields
-    rows = []
-    for name in names:
-        field = obj._meta.get_field(name)
-        display = getattr(obj, f"get_{name}_display", None)
-        value = display() if display else getattr(obj, name)
-        if isinstance(value, bool):
-            value = _("是") if value else _("否")
-        if name in sensitive:
-            value = mask(value, sensitive[name], unmasked)
-        rows.append((field.verbose_name, value if value not in (None, "") else "—"))
-    return rows
 
 
 class ApplicationListView(ObjectListView):
@@ -87,7 +72,7 @@ class ApplicationDetailView(ObjectDetailView):
         ]  # fmt: skip
         required = applications.required_documents(obj)
         return {
-            "fields": masked_fields(obj, DETAIL_FIELDS, unmasked),
+            "fields": detail_rows(obj, DETAIL_FIELDS, unmasked),
             "guardians": guardians,
             "choices": obj.choices.select_related("school"),
             "checklist": [(doc, doc in obj.documents) for doc in required],
