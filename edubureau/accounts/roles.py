@@ -124,8 +124,10 @@ def department_grants(stored: dict) -> dict:
     """A department's stored grants ({module: [actions]}) as the scope uses them: unknown modules and
     actions dropped, view implied by any other action, the audit log read-only."""
     grants = {}
-    for module, actions in (stored or {}).items():
-        if module not in MODULES or not isinstance(actions, list | tuple):
+    stored = stored if isinstance(stored, dict) else {}
+    for module in MODULES:  # in the modules' order, whatever order the database keeps the keys in
+        actions = stored.get(module)
+        if not isinstance(actions, list | tuple):
             continue
         allowed = {a for a in actions if a in ACTIONS}
         if module == "audit":
