@@ -20,7 +20,10 @@ from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from conftest import make_user
+from edubureau.accounts.roles import Role
 from edubureau.health.models import Alert
+from edubureau.people.models import Staff
 from tests.test_scope_matrix import seed as matrix_seed  # noqa: F401, F811  (a fixture)
 
 
@@ -41,7 +44,21 @@ def wsgi_app():
     signals.request_finished.connect(close_old_connections)
 
 
-ROLES = ("admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin")
+ROLES = (
+    "admin", "leader", "department", "school_a_admin", "school_a_clerk", "school_b_admin",
+    "school_a_head_teacher", "school_a_doctor",
+)  # fmt: skip
+
+
+@pytest.fixture
+def users(seed, actors):
+    """conftest's actors and school A's 班主任 (of the seed's class) and 校医."""
+    school = seed.a[Staff].school
+    return {
+        **actors,
+        "school_a_head_teacher": make_user("fuzz_bzr", Role.HEAD_TEACHER, org=school, staff=seed.a[Staff]),
+        "school_a_doctor": make_user("fuzz_xy", Role.SCHOOL_DOCTOR, org=school),
+    }
 # The administrator reaches every write, so gets the most examples; the others mostly meet 403s and 404s.
 EXAMPLES = {"admin": 4}
 EXAMPLES_PER_ROLE = 2
@@ -86,10 +103,10 @@ def fuzz(operation, headers, examples, wrong, mode=GenerationMode.POSITIVE, **fi
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_it_answers_generated_requests_without_server_errors(seed, actors, wsgi_app, role):
+def test_it_answers_generated_requests_without_server_errors(seed, users, wsgi_app, role):
     """Every operation as every role: GETs, POSTs (creates and custom actions), and PUT/PATCH and the
     actions on a row that exists; writes also with negative data (wrong types, ids that are not ints)."""
-    headers = {"Authorization": f"Token {Token.objects.create(user=actors[role]).key}"}
+    headers = {"Authorization": f"Token {Token.objects.create(user=users[role]).key}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app, headers=headers)
     operations = [result.ok() for result in schema.get_all_operations()]
     rows = rows_of(operations, seed)
