@@ -141,7 +141,7 @@ class DepartmentForm(forms.ModelForm):
         for module, label in MODULES.items():
             self.fields[f"grant_{module}"] = forms.MultipleChoiceField(
                 label=label, required=False, choices=[(a, ACTIONS[a]) for a in ALL],
-                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-inline"}),
+                widget=forms.CheckboxSelectMultiple,
                 initial=list(granted.get(module, ())),
             )  # fmt: skip
         self.fields["grant_org"].help_text = _(

@@ -1,4 +1,4 @@
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .scope import ANY_MODULE, IMPORT, VIEW, scope_of
@@ -69,8 +69,17 @@ def navigation(request):
             if module and not scope.allows(module, *action or [VIEW]):
                 continue
             url = reverse(name)
+            if module and scope.class_bound(module) and not _per_class(url):
+                continue  # a list of school-wide rows (the staff's reports) is empty for a 班主任
             active = path == url if url == "/" else path.startswith(url)
             items.append({"label": label, "url": url, "active": active})
         if items:
             nav.append({"label": section, "items": items})
     return {"nav": nav}
+
+
+def _per_class(url) -> bool:
+    """Does the page at `url` list rows of classes (or no model at all)? See core.scope: users bound to
+    classes see no rows of a model without `scope_class_path`."""
+    model = getattr(getattr(resolve(url).func, "view_class", None), "model", None)
+    return model is None or getattr(model, "scope_class_path", None) is not None

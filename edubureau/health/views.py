@@ -98,6 +98,9 @@ class ClassReportView(LoginRequiredMixin, View):
     def pick_form(self, data):
         classes = queries.current_classes(self.request.user, ADD)
         initial = {"date": DayForm(self.request.GET).day(), "session": Session.MORNING}
+        only = list(classes[:2])
+        if len(only) == 1:  # a 班主任 of one class: it is already chosen
+            initial["school_class"] = only[0].pk
         return ClassPickForm(data, classes=classes, initial=initial)
 
     def get(self, request):

@@ -150,3 +150,15 @@ def test_the_assignee_answer_does_not_tell_whether_a_user_exists(health_officer,
     assert other_school.json()["detail"].replace(school_b_admin.username, "?") == nobody.json()["detail"].replace(
         "no-such-user", "?"
     )
+
+
+def test_a_head_teachers_menu_leaves_out_the_staff_reports_and_their_class_is_chosen(
+    login, head_teacher, school_a_clerk, health_class_a, pupils_a
+):
+    def menu(user):
+        return [item["label"] for section in login(user).get("/").context["nav"] for item in section["items"]]
+
+    assert "教职工健康日报" not in menu(head_teacher) and "填报班级日报" in menu(head_teacher)
+    assert "教职工健康日报" in menu(school_a_clerk)
+    page = login(head_teacher).get(reverse("health:report_new"))
+    assert page.context["pick"].initial["school_class"] == health_class_a.pk
