@@ -162,3 +162,13 @@ def test_a_head_teachers_menu_leaves_out_the_staff_reports_and_their_class_is_ch
     assert "教职工健康日报" in menu(school_a_clerk)
     page = login(head_teacher).get(reverse("health:report_new"))
     assert page.context["pick"].initial["school_class"] == health_class_a.pk
+
+
+@pytest.mark.parametrize("role", ["head_teacher", "school_doctor"])
+def test_every_menu_entry_of_the_school_health_roles_opens(login, request, role, pupils_a):
+    user = request.getfixturevalue(role)
+    client = login(user)
+    urls = [item["url"] for section in client.get("/").context["nav"] for item in section["items"]]
+    assert len(urls) > 5
+    refused = [(url, status) for url in urls if (status := client.get(url).status_code) != 200]
+    assert not refused, f"{role}: menu entries that do not open: {refused}"
