@@ -89,8 +89,6 @@ class ObjectListView(ScopedMixin, View):
     select_related = ()
 
     def get(self, request):
-        if self.export:
-            self.require(EXPORT)
         queryset = self.get_queryset(EXPORT if self.export else VIEW).select_related(*self.select_related)
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -187,7 +185,6 @@ class ObjectEditView(ScopedMixin, View):
         if pk is None:
             self.require(ADD)
             return self.model()
-        self.require(CHANGE)
         return get_object_or_404(self.get_queryset(CHANGE), pk=pk)
 
     def get_form(self, obj, data=None):
@@ -248,7 +245,6 @@ class ObjectDeleteView(ScopedMixin, View):
     success_url_name = None
 
     def get_object(self, pk):
-        self.require(DELETE)
         return get_object_or_404(self.get_queryset(DELETE), pk=pk)
 
     def get(self, request, pk):
