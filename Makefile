@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python bench/bench_admissions_lottery.py
 	$(BIN)/python bench/bench_workplan_docs.py
 	$(BIN)/python bench/bench_equity.py
+	$(BIN)/python bench/bench_pages.py
 	@echo "bench/bench_health_submit.py needs PostgreSQL: DATABASE_URL=postgres://... $(BIN)/python bench/bench_health_submit.py"
 
 clean:

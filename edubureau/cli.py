@@ -18,6 +18,8 @@ OPERATOR_COMMANDS = [
     ("admissions", "招生：民办摇号、核验、录取分配", "admissions lottery|verify-lottery|allocate ..."),
     ("workplan", "工作要点：导入文档、生成工作总结/推进情况/台账", "workplan import FILE [--json] [--dry-run]; workplan summary|progress|points|ledger --out FILE"),
     ("equity", "优质均衡：差异系数、交流方案", "equity cv --input F.csv --stage primary|junior --json; equity optimise [--json]"),
+    ("notify", "消息中心：发送到期提醒并重试失败的邮件/短信（cron 每 15 分钟）",
+     "notify send-due [--dry-run]: reminders due now (missing reports, milestones) and failed deliveries"),
     ("backup", "在线备份数据库", "consistent online backup: backup --out FILE"),
     ("restore", "从备份恢复数据库", "restore FILE"),
     ("school", "学校沿革：合并、撤销、迁址", "school history: school merge|close|move ..."),

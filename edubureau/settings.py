@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "edubureau.org",
     "edubureau.accounts",
     "edubureau.people",
+    "edubureau.notifications",
     "edubureau.health",
     "edubureau.admissions",
     "edubureau.workplan",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "edubureau.core.context_processors.navigation",
+                "edubureau.notifications.context_processors.unread",
             ],
         },
     }
@@ -125,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the pages' aggregate queries over the district cross its cost threshold, and compiling
+    # took 100-150 ms of a 250 ms query that runs in 80 ms without it (docs/benchmarks.md, menu pages).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache every server process shares: a table of the same database (created by `edubureau migrate`),
@@ -257,6 +263,23 @@ LOGGING = {
     # 403s and 404s are answers, not faults: keep tracebacks for real errors only.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Messages (消息中心, docs/notifications.md): e-mail through Django's SMTP backend; SMS through the gateway
+# class named by SMS_GATEWAY (edubureau.core.sms: LogGateway writes to the log, HttpGateway POSTs JSON).
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "edubureau@localhost")
+SITE_URL = env("SITE_URL", "")  # the address users open, for links in e-mails (https://edu.example.gov.cn)
+SMS_GATEWAY = env("SMS_GATEWAY", "edubureau.core.sms.LogGateway")
+SMS_HTTP_URL = env("SMS_HTTP_URL")
+SMS_HTTP_KEY = env("SMS_HTTP_KEY")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 
 # Demo logins are printed by `edubureau demo`; their password is fixed so the README can show it.
 DEMO_PASSWORD = "Demo@2026edu"

@@ -6,6 +6,7 @@ from edubureau.dashboard.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("dashboard/", include("edubureau.dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("workplan/", include("edubureau.workplan.urls")),
     path("equity/", include("edubureau.equity.urls")),
     path("system/", include("edubureau.core.urls")),
+    path("notifications/", include("edubureau.notifications.urls")),
     path("users/", include("edubureau.accounts.urls")),
     path("api/", include("edubureau.api_urls")),
     path("healthz", healthz, name="healthz"),

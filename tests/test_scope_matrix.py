@@ -86,6 +86,7 @@ MATRIX_EXTENSIONS = [
     "edubureau.admissions.tests.matrix",
     "edubureau.workplan.tests.matrix",
     "edubureau.equity.tests.matrix",
+    "edubureau.notifications.tests.matrix",
 ]
 
 

@@ -20,6 +20,14 @@ from .roles import (
 )
 
 
+def grant_labels(grants: dict) -> list[str]:
+    """Stored grants in words: ["学生学籍（查看、修改）", …]."""
+    return [
+        f"{MODULES[m]}（{'、'.join(str(ACTIONS[a]) for a in actions)}）"
+        for m, actions in department_grants(grants).items()
+    ]
+
+
 class Department(models.Model):
     """A bureau department (科室). It is granted actions per module (view, add, change, delete, import,
     export); its staff work with those actions district-wide."""
@@ -50,10 +58,12 @@ class Department(models.Model):
         return list(department_grants(self.grants))
 
     def module_labels(self):
-        return [
-            f"{MODULES[m]}（{'、'.join(str(ACTIONS[a]) for a in actions)}）"
-            for m, actions in department_grants(self.grants).items()
-        ]
+        return grant_labels(self.grants)
+
+    @classmethod
+    def change_text(cls, name, value):
+        """The grants of a change record in words (core.audit_views)."""
+        return "；".join(grant_labels(value)) or "—" if name == "grants" and isinstance(value, dict) else None
 
     @property
     def modules_text(self):

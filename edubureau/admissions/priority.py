@@ -14,6 +14,7 @@ Condition keys (any subset):
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 # Shanghai 奉贤区 2024, nine tiers (shared/domain/admissions.md).
@@ -79,6 +80,67 @@ def _check(key: str, wanted, facts: Facts, on: datetime.date) -> tuple[bool, str
     if key == "points_met":
         return facts.points_met == bool(wanted), "积分达标" if facts.points_met else "积分未达标"
     raise ValueError(f"未知的顺位条件：{key}")
+
+
+def describe(conditions: dict) -> str:
+    """The conditions of a tier as a reader says them: "人户一致；居住证明：房产证；产权人：父母；产权份额 100%"."""
+    parts = []
+    for key, wanted in conditions.items():
+        listed = "或".join(wanted) if isinstance(wanted, list | tuple) else str(wanted)
+        if key == "person_household":
+            parts.append(f"人户{wanted}")
+        elif key == "proof":
+            parts.append(f"居住证明：{listed}")
+        elif key == "owner":
+            parts.append(f"产权人：{listed}")
+        elif key == "full_share":
+            parts.append("产权份额 100%" if wanted else "部分产权")
+        elif key == "min_holding_years":
+            parts.append(f"持有至少 {wanted} 年")
+        elif key == "hukou_local":
+            parts.append("本区户籍" if wanted else "非本区户籍")
+        elif key == "residence_permit":
+            parts.append("持居住证" if wanted else "未持居住证")
+        elif key == "points_met":
+            parts.append("积分达标" if wanted else "积分未达标")
+        else:
+            parts.append(f"未知条件“{key}”")
+    return "；".join(parts) or "其他所有申请"
+
+
+# The words of describe(), read back by parse(): (pattern, key, value from the match).
+_WORDS = [
+    (r"人户(一致|分离)", "person_household", lambda m: m[1]),
+    (r"居住证明[：:]\s*(.+)", "proof", lambda m: _listed(m[1])),
+    (r"产权人[：:]\s*(.+)", "owner", lambda m: _listed(m[1])),
+    (r"产权份额\s*100\s*%", "full_share", lambda m: True),
+    (r"部分产权", "full_share", lambda m: False),
+    (r"持有至少\s*(\d+)\s*年", "min_holding_years", lambda m: int(m[1])),
+    (r"(非)?本区户籍", "hukou_local", lambda m: not m[1]),
+    (r"(未)?持居住证", "residence_permit", lambda m: not m[1]),
+    (r"积分(未)?达标", "points_met", lambda m: not m[1]),
+]
+WORDS_HELP = "人户一致／人户分离、居住证明：房产证或网签、产权人：父母或祖辈、产权份额 100%／部分产权、持有至少 3 年、本区户籍、持居住证、积分达标"
+
+
+def _listed(text: str) -> list[str]:
+    return [v.strip() for v in re.split(r"或|、|,|，", text) if v.strip()]
+
+
+def parse(text: str) -> dict:
+    """Conditions written in the words of describe() back to their keys; ValueError names a part not understood."""
+    conditions = {}
+    for part in (p.strip() for p in re.split(r"[；;]", text.strip())):
+        if not part or part in ("其他所有申请", "无"):
+            continue
+        for pattern, key, value in _WORDS:
+            match = re.fullmatch(pattern, part)
+            if match:
+                conditions[key] = value(match)
+                break
+        else:
+            raise ValueError(f"不认识的条件“{part}”；可写：{WORDS_HELP}，多个条件用“；”分隔。")
+    return conditions
 
 
 def validate_conditions(conditions: dict) -> None:

@@ -30,6 +30,17 @@ SENSITIVE_NAMES = {
 }
 
 
+def plain_text(value) -> str:
+    """A JSON value in reading form, never a Python repr: lists joined by 、, mappings as "key：value；…"."""
+    if isinstance(value, dict):
+        return "；".join(f"{key}：{plain_text(item)}" for key, item in value.items()) or "—"
+    if isinstance(value, list | tuple):
+        return "、".join(plain_text(item) for item in value) or "—"
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    return "—" if value is None else str(value)
+
+
 def sensitive_kind(model, field_name):
     """The mask kind for a field of `model`, or None if its values may be shown as they are."""
     declared = getattr(model, "sensitive_fields", None) or {}
@@ -206,6 +217,12 @@ class ChangeDetailView(AuditView):
             return "—"
         if kind in MASKERS:
             return mask(str(value), kind, unmasked)
+        # A model says a structured value (JSON) in words: `change_text(name, value)`, None for the default.
+        said = getattr(field.model, "change_text", None) if field is not None else None
+        if said is not None and (text := said(field.name, value)) is not None:
+            return text
+        if isinstance(value, list | tuple | dict):
+            return plain_text(value)
         if field is not None and field.choices:
             return dict(field.flatchoices).get(value, value)
         if field is not None and field.is_relation and field.related_model is not None:

@@ -5,7 +5,7 @@ from .scope import ANY_MODULE, IMPORT, VIEW, scope_of
 
 # (section, [(label, url name, module that must be visible or None[, the action needed there])])
 NAVIGATION = [
-    (_("首页"), [(_("工作台"), "home", None)]),
+    (_("首页"), [(_("工作台"), "home", None), (_("消息中心"), "notifications:list", None)]),
     (
         _("学校库"),
         [(_("学校与单位"), "org:school_list", "org"), (_("学区"), "org:zone_list", "org"),
@@ -57,6 +57,10 @@ NAVIGATION = [
 ]  # fmt: skip
 
 
+# Pages that compare every school of the district: for district-level users of the module only.
+DISTRICT_ONLY = frozenset({"equity:whatif"})
+
+
 def navigation(request):
     if not request.user.is_authenticated:
         return {}
@@ -67,6 +71,8 @@ def navigation(request):
         items = []
         for label, name, module, *action in entries:
             if module and not scope.allows(module, *action or [VIEW]):
+                continue
+            if name in DISTRICT_ONLY and not scope.bureau_may(module, VIEW):
                 continue
             url = reverse(name)
             if module and scope.class_bound(module) and not _per_class(url):

@@ -38,6 +38,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 ERRORS_KEPT = 500  # errors stored on the ImportJob (all of them go to the error workbook)
 IN_LIMIT = 5000  # more keys than this: one pass over the table instead of a giant IN (...)
+# Sent with `job` when an ImportJob ends (checked, done or failed); the messages app tells its user.
+import_finished = Signal()
 
 
 class ImportFailed(Exception):
@@ -936,4 +939,5 @@ def _execute(job, scope, source, echo, report_path):
             job.status = ImportJob.Status.DONE
     job.progress, job.finished = 100, timezone.now()
     job.save()
+    import_finished.send_robust(ImportJob, job=job)
     return result

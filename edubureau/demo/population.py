@@ -17,7 +17,6 @@ from edubureau.people.models import HukouType, IdType, StaffStatus, StudentStatu
 
 from .district import UnitPlan, subjects_for
 
-SCHOOL_YEAR = 2025
 ETHNICITIES = gen.weighted("汉族980 回族4 满族3 土家族3 苗族2 壮族2 蒙古族2 朝鲜族1 彝族1 布依族1 侗族1")
 RELATIONS = gen.weighted("父亲52 母亲42 祖父1 祖母2 外祖父1 外祖母2")
 PERMITS = ("810000", "820000", "830000")
@@ -35,16 +34,18 @@ def segment_start(stage: str, grade: int) -> int:
 
 
 class Students:
-    def __init__(self, rng: random.Random, ids: gen.IdNumbers):
+    def __init__(self, rng: random.Random, ids: gen.IdNumbers, school_year: int):
+        """`school_year`: the start year of the current school year (2026 for 2026–2027)."""
         self.rng = rng
         self.ids = ids
+        self.school_year = school_year
 
     def pupil(self, unit: UnitPlan, school_id: int, class_id: int, grade: int) -> tuple[dict, dict]:
         """A pupil and their guardian (whose student_id is filled in once the pupil has an id)."""
         rng = self.rng
         male = rng.random() < 0.52
         gender = "男" if male else "女"
-        first, last = gen.birth_window(SCHOOL_YEAR, grade)
+        first, last = gen.birth_window(self.school_year, grade)
         if rng.random() < 0.02:  # started late or repeated a year
             first, last = first.replace(year=first.year - 1), last.replace(year=last.year - 1)
         born = gen.birth_date_between(rng, first, last)
@@ -64,7 +65,7 @@ class Students:
             student_no = "G" + id_number
         else:  # no 居民身份证: a J number built like an ID on the school's region
             student_no = "J" + self.ids.resident(gen.LOCAL_REGION, born, male)
-        enrolled = datetime.date(SCHOOL_YEAR - (grade - segment_start(unit.stage, grade)), 9, 1)
+        enrolled = datetime.date(self.school_year - (grade - segment_start(unit.stage, grade)), 9, 1)
         if unit.opened_on and enrolled < unit.opened_on:
             enrolled = unit.opened_on  # moved in when the new school opened
         town = unit.town if rng.random() < 0.8 else rng.choice(gen.TOWNS)[0]
@@ -116,14 +117,16 @@ SUPPORT_PLACES = [
 
 
 class StaffMaker:
-    def __init__(self, rng: random.Random, ids: gen.IdNumbers):
+    def __init__(self, rng: random.Random, ids: gen.IdNumbers, school_year: int):
         self.rng = rng
         self.ids = ids
+        self.school_year = school_year
 
     def principal(self) -> tuple[str, int, str]:
         """(gender, birth year, name) of a unit head, decided before the unit row is written."""
         gender = "男" if self.rng.random() < 0.55 else "女"
-        year = self.rng.randint(1966, 1982)
+        shift = self.school_year - 2025
+        year = self.rng.randint(1966 + shift, 1982 + shift)
         return gender, year, gen.person_name(self.rng, gender, year)
 
     def member(self, unit: UnitPlan, school_id: int, post: str, lead_school: bool, head=None) -> dict:
@@ -133,7 +136,9 @@ class StaffMaker:
         else:
             share = FEMALE_TEACHERS.get(unit.stage, 0.55) if post == "专任教师" else FEMALE_POSTS[post]
             gender = "女" if rng.random() < share else "男"
-            year = int(rng.triangular(1966, 2003, 1986))
+            # Born 1966–2003 for the 2025 school year: the range moves with the year.
+            shift = self.school_year - 2025
+            year = int(rng.triangular(1966 + shift, 2003 + shift, 1986 + shift))
             name = gen.person_name(rng, gender, year)
         born = gen.birth_date_between(rng, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
         r = rng.random()
@@ -143,8 +148,8 @@ class StaffMaker:
             region = rng.choice(gen.CITY_REGIONS)
         else:
             region = rng.choices(gen.OTHER_REGIONS[0], cum_weights=gen.OTHER_REGIONS[1])[0]
-        hire_year = min(SCHOOL_YEAR, year + 22 + rng.randint(0, 4))
-        service = SCHOOL_YEAR - hire_year
+        hire_year = min(self.school_year, year + 22 + rng.randint(0, 4))
+        service = self.school_year - hire_year
         private = unit.nature == "民办"
         return {
             "name": name,

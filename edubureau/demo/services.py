@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime
 import importlib
 import random
+import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 
 from edubureau.accounts.models import Department, User
 from edubureau.accounts.roles import MODULES, Role
-from edubureau.core import caching, changelog
+from edubureau.core import caching, changelog, democalendar
 from edubureau.core import demodata as gen
 from edubureau.core.models import ChangeAction, ChangeRecord
 from edubureau.org.models import Campus, District, EduGroup, School, SchoolEvent, Zone
@@ -37,23 +40,10 @@ from edubureau.people.models import (
 )
 
 from . import district as plans
-from .population import SCHOOL_YEAR, StaffMaker, Students
+from .population import StaffMaker, Students
 
 BATCH = 5000
-
-TERMS = [
-    (1, datetime.date(2025, 9, 1), datetime.date(2026, 1, 23)),
-    (2, datetime.date(2026, 3, 2), datetime.date(2026, 6, 30)),
-]
-# The State Council's 2025–2026 holiday arrangement (国庆 and 中秋 fall together in 2025), with 调休.
-HOLIDAYS = [
-    ("国庆节、中秋节", datetime.date(2025, 10, 1), datetime.date(2025, 10, 8), [datetime.date(2025, 9, 28), datetime.date(2025, 10, 11)]),
-    ("元旦", datetime.date(2026, 1, 1), datetime.date(2026, 1, 3), [datetime.date(2026, 1, 4)]),
-    ("春节", datetime.date(2026, 2, 15), datetime.date(2026, 2, 23), [datetime.date(2026, 2, 14), datetime.date(2026, 2, 28)]),
-    ("清明节", datetime.date(2026, 4, 4), datetime.date(2026, 4, 6), []),
-    ("劳动节", datetime.date(2026, 5, 1), datetime.date(2026, 5, 5), [datetime.date(2026, 5, 9)]),
-    ("端午节", datetime.date(2026, 6, 19), datetime.date(2026, 6, 21), []),
-]  # fmt: skip
+TZ = ZoneInfo("Asia/Shanghai")
 
 # Each department's grants: the owner of a registry may change it, the others view and export it.
 R, W, ALL_BUT_DELETE = ("view", "export"), ("view", "add", "change", "delete", "import", "export"), ("view", "add", "change", "import", "export")
@@ -87,9 +77,9 @@ DEMO_USERS = [
     ("chuzhong_clerk", "初中填报员", Role.SCHOOL_CLERK, None, "junior"),
 ]
 DEMO_USERNAMES = [u[0] for u in DEMO_USERS]
-# Fixed times, so that the same seed gives the same rows.
-JOINED = datetime.datetime(2025, 8, 25, 1, 0, tzinfo=datetime.UTC)
-RECORDED_AT = datetime.datetime(2026, 1, 5, 0, 0, tzinfo=datetime.UTC)
+# The calendar of the current school year and of this many before it (the health demo compares with
+# the same days a year earlier, and the previous term may stand in for a term that just began).
+PAST_YEARS = 2
 
 # Registry tables, children first: what `demo --force` empties.
 WIPE_ORDER = [
@@ -106,6 +96,7 @@ EXTENSIONS = [
     "edubureau.admissions.demo",
     "edubureau.workplan.demo",
     "edubureau.equity.demo",
+    "edubureau.notifications.demo",  # last: messages about the other modules' demo events
 ]
 
 
@@ -138,6 +129,26 @@ def registry_has_data() -> bool:
     return District.objects.exists() or School.objects.exists() or SchoolYear.objects.exists()
 
 
+# The build's note names the scale in words (it is shown in the audit log); `stale_demo` reads it back.
+SCALE_LABELS = {"full": "全区", "small": "小型"}
+NOTE = re.compile(r"^生成演示数据（种子 (-?\d+)，规模 (全区|小型)）")
+
+
+def stale_demo(today: datetime.date) -> tuple[int, str] | None:
+    """(seed, scale) when the database holds a demo built before `today` that nobody has changed
+    since (no change record after the build's note: every write of a service is logged), else None.
+
+    Such a demo can be rebuilt for today without losing anyone's work (`demo --if-empty`)."""
+    notes = ChangeRecord.objects.filter(content_type__app_label="org", content_type__model="district")
+    note = notes.filter(after__has_key="说明").order_by("-time", "-id").first()
+    match = NOTE.match(str(note.after.get("说明", ""))) if note else None
+    if match is None or timezone.localdate(note.time) >= today:
+        return None
+    if ChangeRecord.objects.filter(time__gt=note.time).exists():
+        return None
+    return int(match[1]), {label: scale for scale, label in SCALE_LABELS.items()}[match[2]]
+
+
 def wipe_registry() -> None:
     """Empty the registry tables with one DELETE each (a Collector would load 163k students).
 
@@ -160,11 +171,14 @@ def _noop(step: str, n: int = 0) -> None:
 
 
 def build_demo(seed: int = 2020, scale: str = "full", progress=_noop) -> DemoResult:
-    """Write the demo district in one transaction. `progress(step, n)` is told of each batch."""
+    """Write the demo district in one transaction. `progress(step, n)` is told of each batch.
+
+    The school year is the one around today (`core.democalendar`), and every date the demo writes
+    is placed relative to today, so the same seed on the same day gives the same rows."""
     rng = random.Random(seed)
     plan = plans.full_plan(rng) if scale == "full" else plans.small_plan(rng)
     with transaction.atomic():
-        result = _Builder(rng, plan, progress).build(seed, scale)
+        result = _Builder(rng, plan, progress, timezone.localdate()).build(seed, scale)
     if connection.vendor == "postgresql":
         # Hundreds of thousands of rows were just copied in: without fresh statistics the planner
         # takes the tables for nearly empty until autovacuum gets to them (if it is on at all).
@@ -181,12 +195,18 @@ def planned_size(seed: int, scale: str) -> tuple[int, int]:
 
 
 class _Builder:
-    def __init__(self, rng, plan, progress):
+    def __init__(self, rng, plan, progress, today: datetime.date):
         self.rng = rng
         self.plan = plan
         self.progress = progress
         self.ids = gen.IdNumbers(rng)
         self.counts: dict[str, int] = {}
+        self.today = today
+        self.school_year = democalendar.school_year_of(today)
+        start = self.school_year.start
+        # The users were set up the week before the year began; registry changes are recorded on
+        # the day they take effect, at 10:00 (never after yesterday: see _day_before_today).
+        self.joined = datetime.datetime.combine(start - datetime.timedelta(days=7), datetime.time(9), TZ)
 
     def build(self, seed, scale) -> DemoResult:
         self.progress("学校库")
@@ -225,7 +245,7 @@ class _Builder:
         }
         self._save(EduGroup, list(groups.values()), "教育集团")
 
-        self.staff_maker = StaffMaker(rng, self.ids)
+        self.staff_maker = StaffMaker(rng, self.ids, self.school_year.start_year)
         self.heads = {}
         schools = []
         for i, u in enumerate(plan.units):
@@ -280,29 +300,38 @@ class _Builder:
         self.progress("学校库")
 
     def calendar(self):
-        year = SchoolYear.objects.create(
-            start_year=SCHOOL_YEAR,
-            start_date=datetime.date(2025, 9, 1),
-            end_date=datetime.date(2026, 8, 31),
-            is_current=True,
-        )
-        self.year = year
-        Term.objects.bulk_create(
-            [Term(school_year=year, number=n, start_date=a, end_date=b) for n, a, b in TERMS]
-        )
-        days = []
-        for name, first, last, makeups in HOLIDAYS:
-            day = first
-            while day <= last:
-                days.append(CalendarDay(date=day, kind=CalendarDay.Kind.HOLIDAY, name=name))
-                day += datetime.timedelta(days=1)
-            # A make-up day only matters while school is in session.
-            days += [
-                CalendarDay(date=d, kind=CalendarDay.Kind.MAKEUP, name=f"{name}调休")
-                for d in makeups
-                if any(a <= d <= b for _, a, b in TERMS)
-            ]
+        """The current school year (the one around today) and the PAST_YEARS before it: terms,
+        holidays and the make-up days that fall in a term (core.democalendar's rules)."""
+        current = self.school_year.start_year
+        years, terms, days = [], [], []
+        for start_year in range(current - PAST_YEARS, current + 1):
+            plan = democalendar.school_year(start_year)
+            year = SchoolYear(start_year=start_year, start_date=plan.start, end_date=plan.end,
+                              is_current=start_year == current)  # fmt: skip
+            years.append(year)
+            terms += [Term(school_year=year, number=t.number, start_date=t.start, end_date=t.end)
+                      for t in plan.terms]  # fmt: skip
+            for holiday in plan.holidays:
+                days += [CalendarDay(date=d, kind=CalendarDay.Kind.HOLIDAY, name=holiday.name)
+                         for d in holiday.days]  # fmt: skip
+                # A make-up day only matters while school is in session.
+                days += [
+                    CalendarDay(date=d, kind=CalendarDay.Kind.MAKEUP, name=f"{holiday.name}调休")
+                    for d in holiday.makeups
+                    if plan.term_of(d)
+                ]
+        self._save(SchoolYear, years, "学年")
+        self.year = years[-1]
+        self._save(Term, terms, "学期")
         self._save(CalendarDay, days, "校历日")
+
+    def _day_before_today(self, first: datetime.date, span: int) -> datetime.date:
+        """A day from `first` to `span` days later, but not after yesterday (nor before `first`
+        unless `first` is today)."""
+        last = min(first + datetime.timedelta(days=span - 1), self.today - datetime.timedelta(days=1))
+        if last < first:
+            return min(first, self.today)
+        return first + datetime.timedelta(days=self.rng.randrange((last - first).days + 1))
 
     # ---- people ----
 
@@ -352,7 +381,7 @@ class _Builder:
         self._save(SchoolClass, [obj for _, _, obj in self.class_rows], "班级")
 
     def students(self):
-        maker = Students(self.rng, self.ids)
+        maker = Students(self.rng, self.ids, self.school_year.start_year)
         self.last_student_id = 0
         batch: list[tuple[dict, dict, int, SchoolClass]] = []
         for i, c, obj in self.class_rows:
@@ -392,25 +421,21 @@ class _Builder:
         self.progress("学生", len(batch))
 
     def _changes(self, batch):
-        """About 1% transferred in this year and 0.1% on leave, so 学籍异动 pages have rows.
+        """About 1% transferred in this year and 0.1% on leave, so 学籍异动 pages have rows: dated
+        in this school year up to yesterday (suspensions in the last 120 days of it).
 
         Runs before the students are written, as it adjusts their rows; each change carries its
         student's row and gets the student's id once that is known.
         """
         rng, changes = self.rng, []
+        start = self.school_year.start
         for student, _, i, klass in batch:
             r = rng.random()
             school = self.schools[i]
-            base = {
-                "student": student,
-                "to_school_id": school.pk,
-                "to_class_id": klass.pk,
-                "recorded_at": RECORDED_AT,
-            }
+            base = {"student": student, "to_school_id": school.pk, "to_class_id": klass.pk}
             if r < 0.01 and klass.grade not in (1, 6, 10, -2, -3):
-                student["enrolled_on"] = datetime.date(2025, 9, 1) + datetime.timedelta(
-                    days=rng.randrange(100)
-                )
+                student["enrolled_on"] = self._day_before_today(start, 100)
+                base["recorded_at"] = self._recorded(student["enrolled_on"])
                 others = [
                     s for s in self.schools[max(0, i - 6) : i + 6] if s.stage == school.stage and s != school
                 ]
@@ -423,14 +448,19 @@ class _Builder:
                 })  # fmt: skip
             elif r < 0.011:
                 student["status"] = StudentStatus.SUSPENDED.value
+                day = self._day_before_today(max(start, self.today - datetime.timedelta(days=120)), 120)
                 changes.append(base | {
-                    "kind": StatusChange.Kind.SUSPEND.value,
-                    "date": datetime.date(2025, 10, 8) + datetime.timedelta(days=rng.randrange(80)),
+                    "kind": StatusChange.Kind.SUSPEND.value, "date": day, "recorded_at": self._recorded(day),
                     "from_school_id": school.pk, "from_class_id": klass.pk,
                     "from_status": StudentStatus.STUDYING.value, "to_status": StudentStatus.SUSPENDED.value,
                     "reason": rng.choice(["因病休学", "出国随读", "家庭原因"]),
                 })  # fmt: skip
         return changes
+
+    def _recorded(self, day: datetime.date) -> datetime.datetime:
+        """When a change dated `day` was entered: that day at 10:00, or midnight if it is today."""
+        at = datetime.datetime.combine(day, datetime.time(10), TZ)
+        return at if day < self.today else datetime.datetime.combine(day, datetime.time(0), TZ)
 
     def postings(self):
         """2% of experienced teachers are (or were) on 交流轮岗 or 支教."""
@@ -442,7 +472,8 @@ class _Builder:
             for t in teachers:
                 if rng.random() >= 0.02 or t["hire_date"].year > 2018 or not targets:
                     continue
-                start = datetime.date(rng.choice((2021, 2023, 2024, 2025)), 9, 1)
+                year = self.school_year.start_year
+                start = datetime.date(rng.choice((year - 4, year - 2, year - 1, year)), 9, 1)
                 if rng.random() < 0.7:
                     to = rng.choice(targets)
                     if to == self.schools[i]:
@@ -480,7 +511,7 @@ class _Builder:
             if username in existing:
                 continue  # an operator's own account with a demo name is left alone
             user = User(username=username, display_name=display, role=role, org=org, staff=self.own_staff(role, org),
-                        department=departments.get(dept), password=password, date_joined=JOINED)  # fmt: skip
+                        department=departments.get(dept), password=password, date_joined=self.joined)  # fmt: skip
             user.apply_role_defaults()
             new.append(user)
         User.objects.bulk_create(new)
@@ -507,7 +538,7 @@ class _Builder:
             ChangeAction.CREATE,
             self.district,
             after={
-                "说明": f"生成演示数据（种子 {seed}，规模 {scale}）：{summary}。演示数据为初始数据，未逐条记录变更。"
+                "说明": f"生成演示数据（种子 {seed}，规模 {SCALE_LABELS[scale]}）：{summary}。演示数据为初始数据，未逐条记录变更。"
             },
         )
         ChangeRecord.objects.bulk_create([record])

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from edubureau.accounts.models import User
 from edubureau.accounts.roles import Role
@@ -32,8 +34,18 @@ MULTIMEDIA = (1.3, 1.1, 1.05, 1.5, 1.2, 1.08, 0.9)
 SPORTS_JUNIOR = (0.5, 2.4, 1.0, 0.8, 1.6, 0.6, 1.2)
 SPORTS_PRIMARY = (1.2, 0.9, 1.4, 1.1, 1.05, 1.3, 1.15)
 
-SUBMITTED_AT = datetime.datetime(2025, 10, 15, 2, 0, tzinfo=datetime.UTC)
-REVIEWED_AT = datetime.datetime(2025, 10, 20, 6, 30, tzinfo=datetime.UTC)
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def report_times(year: SchoolYear, today: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """When the schools submitted the year's reports and the bureau confirmed them: 15 and 20
+    October of the school year, or (early in the year) a week and a day before today."""
+    submitted = min(datetime.date(year.start_year, 10, 15), today - datetime.timedelta(days=7))
+    reviewed = min(submitted + datetime.timedelta(days=5), today - datetime.timedelta(days=1))
+    return (
+        datetime.datetime.combine(submitted, datetime.time(10), TZ),
+        datetime.datetime.combine(reviewed, datetime.time(14, 30), TZ),
+    )
 
 
 def _students_by_part(year: SchoolYear) -> dict[int, tuple[int, int, int]]:
@@ -64,6 +76,7 @@ def build(seed: int, scale: str, progress=None) -> dict[str, int]:
         School.objects.filter(stage__in=list(COMPULSORY_PARTS), status=SchoolStatus.OPEN).order_by("code")
     )
     students = _students_by_part(year)
+    submitted_at, reviewed_at = report_times(year, timezone.localdate())
     admins = dict(
         User.objects.filter(role=Role.SCHOOL_ADMIN, org__in=schools)
         .order_by("pk")
@@ -106,9 +119,9 @@ def build(seed: int, scale: str, progress=None) -> dict[str, int]:
                 multimedia_classrooms=max(1, round(total["i7"] / 100)),
                 status=ReportStatus.CONFIRMED,
                 submitted_by_id=admins.get(school.pk),
-                submitted_at=SUBMITTED_AT,
+                submitted_at=submitted_at,
                 reviewed_by=reviewer,
-                reviewed_at=REVIEWED_AT,
+                reviewed_at=reviewed_at,
                 note="示例数据",
             )
         )

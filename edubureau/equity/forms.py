@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edubureau.org.models import School
-from edubureau.people.models import Education, SchoolYear
+from edubureau.people.models import GRADE_CHOICES, Education, SchoolYear
 
 from .models import EquitySettings, Indicator, IndicatorOverride, Part, ResourceReport
 from .workflow import COMPULSORY_PARTS, EDITABLE_FIELDS, check_corrections
@@ -186,3 +186,26 @@ class SettingsForm(forms.ModelForm):
         if commit:
             saved.save()
         return saved
+
+
+class ClassSizeFilterForm(forms.Form):
+    """The class table of 班额监测: search by school, narrow by band and grade (GET)."""
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    band = forms.ChoiceField(
+        label=_("类别"), required=False,
+        choices=[("", _("全部")), ("over", _("超过标准班额")), ("large", _("大班额")), ("huge", _("超大班额"))],
+    )  # fmt: skip
+    grade = forms.TypedChoiceField(
+        label=_("年级"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("全部")), *GRADE_CHOICES],
+    )  # fmt: skip
+
+    year = forms.IntegerField(label=_("学年"), required=False, widget=forms.HiddenInput)  # kept by the search
+
+    def narrowing(self) -> dict:
+        """The keyword arguments of classsizes.narrow (none when the form is unbound or wrong)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"q": data["q"], "band": data["band"], "grade": data["grade"]}

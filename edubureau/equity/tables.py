@@ -38,3 +38,12 @@ OVERRIDE_COLUMNS = (
     Column("created_by.display_name", _("设置人")),
     Column("updated_at", _("修改时间"), sort="updated_at"),
 )
+
+# 班额监测: the classes above their standard (classsizes.ClassRow); `sort` names a key of classsizes.SORTS.
+CLASS_SIZE_COLUMNS = (
+    Column("school_name", _("学校"), sort="school"),
+    Column("name", _("班级"), sort="class"),
+    Column("size", _("学生数"), sort="size"),
+    Column("standard", _("标准班额"), sort="standard"),
+    Column("band_label", _("类别")),
+)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", monitoring.DashboardView.as_view(), name="dashboard"),
     path("schools/<int:pk>/", monitoring.SchoolView.as_view(), name="school"),
     path("class-sizes/", monitoring.ClassSizeView.as_view(), name="class_sizes"),
+    path("class-sizes/export/", monitoring.ClassSizeView.as_view(export=True), name="class_size_export"),
     path("evaluation.xlsx", monitoring.EvaluationExportView.as_view(kind="xlsx"), name="evaluation_xlsx"),
     path("evaluation.docx", monitoring.EvaluationExportView.as_view(kind="docx"), name="evaluation_docx"),
     path("what-if/", monitoring.WhatIfView.as_view(), name="whatif"),

@@ -50,9 +50,9 @@ class RangeForm(forms.Form):
 class ClassPickForm(forms.Form):
     """Which class, day and check the report is for (GET, at the top of the report page)."""
 
-    school_class = forms.ModelChoiceField(
-        queryset=None, label=_("班级"), widget=forms.Select(attrs={"data-autosubmit": True})
-    )
+    # The class is found with the search box (ClassSearchView: a district has thousands of classes, too
+    # many for a <select>); the form keeps the chosen one's id, checked against the user's classes.
+    school_class = forms.ModelChoiceField(queryset=None, label=_("班级"), widget=forms.HiddenInput)
     date = forms.DateField(label=_("日期"), widget=DateInput(), required=False)
     session = forms.ChoiceField(
         label=_("检查"), choices=Session.choices, initial=Session.MORNING, required=False
@@ -68,9 +68,18 @@ class ClassPickForm(forms.Form):
     def __init__(self, *args, classes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school_class"].queryset = classes
-        self.fields["school_class"].label_from_instance = lambda c: (
-            f"{c.school.short_name or c.school.name} {c.name}"
-        )
+
+    def chosen(self):
+        """The class the form holds (typed in, or the initial one), or None."""
+        if self.is_bound:
+            return self.cleaned_data.get("school_class") if self.is_valid() else None
+        pk = self.initial.get("school_class")
+        return self.fields["school_class"].queryset.filter(pk=pk).first() if pk else None
+
+
+def class_label(school_class) -> str:
+    """How a class is named in the picker: 康城小学 一年级（1）班."""
+    return f"{school_class.school.short_name or school_class.school.name} {school_class.name}"
 
 
 class CollectingForm(forms.Form):

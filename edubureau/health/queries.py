@@ -7,6 +7,7 @@ only "health" still sees every school's name and classes here.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db import connection
@@ -16,7 +17,7 @@ from django.utils import timezone
 from edubureau.core.scope import VIEW, scope_of
 from edubureau.org.models import School, SchoolStatus
 from edubureau.people.calendar import is_school_day, school_days
-from edubureau.people.models import SchoolClass, SchoolYear, Student, StudentStatus, Term
+from edubureau.people.models import GRADE_LABELS, SchoolClass, SchoolYear, Student, StudentStatus, Term
 
 from . import services
 from . import symptoms as sym
@@ -67,6 +68,48 @@ def current_classes(user, action: str = VIEW):
         .select_related("school")
         .order_by("school__code", "grade", "class_no")
     )
+
+
+CLASS_NUMBER = re.compile(r"[(（]\s*(\d{1,2})\s*[)）]\s*班?|(\d{1,2})\s*班")
+GRADE_NUMBER = re.compile(r"(\d{1,2})\s*年级")
+GRADE_WORDS = sorted(((label, grade) for grade, label in GRADE_LABELS.items()), key=lambda g: -len(g[0]))
+
+
+def search_classes(user, text: str, action: str = VIEW, limit: int = 20):
+    """The current classes of `user`'s scope (current_classes) that `text` names: words of the school's
+    name, short name or code, a grade (三年级, 高一, 3年级) and a class number ((2), （2）班, 2班); bare
+    numbers are the grade, then the class number ("康城 3 2"). Empty text: the first classes."""
+    text = text.strip()[:100]
+    grade = class_no = None
+    if match := CLASS_NUMBER.search(text):
+        class_no = int(match.group(1) or match.group(2))
+        text = text[: match.start()] + " " + text[match.end() :]
+    if match := GRADE_NUMBER.search(text):
+        grade = int(match.group(1))
+        text = text[: match.start()] + " " + text[match.end() :]
+    for label, value in GRADE_WORDS:
+        if grade is None and label in text:
+            grade = value
+            text = text.replace(label, " ", 1)
+    words = []
+    for word in text.split():
+        if word.isdigit() and len(word) <= 2 and (grade is None or class_no is None):
+            if grade is None:
+                grade = int(word)
+            else:
+                class_no = int(word)
+        else:
+            words.append(word)
+    classes = current_classes(user, action)
+    for word in words:
+        classes = classes.filter(
+            Q(school__name__icontains=word) | Q(school__short_name__icontains=word) | Q(school__code__startswith=word)
+        )
+    if grade is not None:
+        classes = classes.filter(grade=grade)
+    if class_no is not None:
+        classes = classes.filter(class_no=class_no)
+    return classes[:limit]
 
 
 def class_students(school_class: SchoolClass):
@@ -347,7 +390,9 @@ def completeness_history(start: datetime.date, end: datetime.date, schools=None)
 
 
 def _rollups(start, end, schools):
-    rows = SchoolDayRollup.objects.filter(date__range=(start, end))
+    """The rollups of the range, unordered: the model's order (by school code) would join the schools and
+    sort ~40,000 rows for sums and grids that do not need it."""
+    rows = SchoolDayRollup.objects.filter(date__range=(start, end)).order_by()
     return rows if schools is None else rows.filter(school__in=schools)
 
 
@@ -372,6 +417,21 @@ def trend_by_stage(start: datetime.date, end: datetime.date, schools=None) -> di
 
 
 def _json_totals(field: str, start, end, schools) -> dict[str, int]:
+    """Sum a {name: count} JSON column of the rollups from start to end: the days before today from what
+    this process remembers (services.PAST_ROLLUPS, renewed when such a rollup changes), today afresh."""
+    today = timezone.localdate()
+    past_end = min(end, today - datetime.timedelta(days=1))
+    totals: dict[str, int] = {}
+    if start <= past_end:
+        key = (field, start, past_end, None if schools is None else schools.values("pk").query.sql_with_params())
+        totals = dict(services.PAST_ROLLUPS.get(key, lambda: _json_sums(field, start, past_end, schools)))
+    if end >= today:
+        for name, n in _json_sums(field, max(start, today), end, schools).items():
+            totals[name] = totals.get(name, 0) + n
+    return totals
+
+
+def _json_sums(field: str, start, end, schools) -> dict[str, int]:
     """Sum a {name: count} JSON column of the rollups in the database (JSON table functions of
     PostgreSQL and SQLite), instead of decoding ~40,000 JSON values in Python."""
     rows = _rollups(start, end, schools).exclude(cases=0).values("pk")
@@ -401,16 +461,30 @@ def diagnosis_mix(start: datetime.date, end: datetime.date, schools=None) -> dic
     return dict(sorted(totals.items(), key=lambda kv: -kv[1]))
 
 
-def school_heat(start: datetime.date, end: datetime.date, schools=None):
-    """(days, [(school, [rate or None per day])]) for the heat table, schools by code."""
+def _heat_rollups(start: datetime.date, end: datetime.date, schools, days):
+    """The rollups that give the heat table a rate: school days of the range with students expected."""
+    return _rollups(start, end, schools).filter(date__in=days, expected__gt=0)
+
+
+def heat_school_ids(start: datetime.date, end: datetime.date, schools=None) -> list[int]:
+    """The schools (ids) that have a row in the heat table, by code: a page of them is drawn at a time."""
+    rows = _heat_rollups(start, end, schools, school_days(start, end))
+    return list(
+        School.objects.filter(pk__in=rows.values("school_id")).order_by("code").values_list("pk", flat=True)
+    )
+
+
+def school_heat(start: datetime.date, end: datetime.date, schools=None, school_ids=None):
+    """(days, [(school, [rate or None per day])]) for the heat table, schools by code; `school_ids`: only
+    those schools (a page of heat_school_ids)."""
     days = school_days(start, end)
     index = {d: i for i, d in enumerate(days)}
     grid: dict[int, list] = {}
-    for school_id, day, sick, expected in _rollups(start, end, schools).values_list(
-        "school_id", "date", "sick", "expected"
-    ):
-        if day in index and expected:
-            grid.setdefault(school_id, [None] * len(days))[index[day]] = sick / expected
+    rows = _heat_rollups(start, end, schools, days)
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=list(school_ids))
+    for school_id, day, sick, expected in rows.values_list("school_id", "date", "sick", "expected"):
+        grid.setdefault(school_id, [None] * len(days))[index[day]] = sick / expected
     by_pk = School.objects.in_bulk(list(grid))
     rows = sorted(((by_pk[pk], rates) for pk, rates in grid.items()), key=lambda r: r[0].code)
     return days, rows

@@ -21,13 +21,14 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from edubureau.accounts.roles import Role
 from edubureau.core import caching, changelog
 from edubureau.core.scope import ADD, CHANGE, scope_of
+from edubureau.notifications.services import later
 from edubureau.org.models import School, SchoolStatus
 from edubureau.people.calendar import is_school_day, school_days
 from edubureau.people.models import (
@@ -41,7 +42,7 @@ from edubureau.people.models import (
     grade_label,
 )
 
-from . import aberration, rules
+from . import aberration, notices, rules
 from . import symptoms as sym
 from .models import (
     ALERT_TRANSITIONS,
@@ -241,7 +242,7 @@ def _count(value, key: str, label: str, errors: _Errors, required=True) -> int |
     if _digits(value, 4):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-        errors.add(key, f"{label}（{key}）“{_show(value)}”无效：请填写 0–{MAX_COUNT} 的整数。")
+        errors.add(key, f"{label}“{_show(value)}”无效：请填写 0–{MAX_COUNT} 的整数。")
         return None
     return value
 
@@ -255,7 +256,7 @@ def _symptoms(value, key: str, where: str, errors: _Errors) -> tuple[int, str]:
     if value is None:
         return 0, ""
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        errors.add(key, f'{where}症状（symptoms）应为症状名称的列表，如 ["发热", "咳嗽"]。')
+        errors.add(key, f'{where}症状应为症状名称的列表，如 ["发热", "咳嗽"]。')
         return 0, ""
     other = ""
     names = []
@@ -333,29 +334,29 @@ def _check_case(raw, index: int, day: datetime.date | None, errors: _Errors, who
             or len(raw.id_no) > 20
             or "\x00" in raw.id_no
         ):
-            errors.add(f"{key}.id_no", f"{where}：证件号码（{who}_id_no）“{_show(raw.id_no)}”无效。")
+            errors.add(f"{key}.id_no", f"{where}：证件号码“{_show(raw.id_no)}”无效。")
             return None
         id_no = raw.id_no.strip().upper()
     elif raw.person not in (None, ""):
         person = _registry_id(raw.person)
         if person is None:
             errors.add(
-                f"{key}.person", f"{where}：{registry}（{who}）“{_show(raw.person)}”无效，应为正整数。"
+                f"{key}.person", f"{where}：{registry}“{_show(raw.person)}”无效，应为正整数。"
             )
             return None
     else:
-        errors.add(f"{key}.person", f"{where}：请指明{noun}（证件号码 {who}_id_no 或{registry} {who}）。")
+        errors.add(f"{key}.person", f"{where}：请指明{noun}（证件号码或{registry}）。")
         return None
     where = f"{where}（{f'{registry} {person}' if person is not None else f'证件号 {id_no}'}）"
     before = len(errors)
     mask, other = _symptoms(raw.symptoms, f"{key}.symptoms", f"{where}：", errors)
     other_text = raw.other_symptoms or other
     if not isinstance(other_text, str) or len(other_text) > 100:
-        errors.add(f"{key}.other_symptoms", f"{where}：其他症状（other_symptoms）应为不超过 100 字的文字。")
+        errors.add(f"{key}.other_symptoms", f"{where}：其他症状应为不超过 100 字的文字。")
         other_text = ""
     if other_text:
         mask |= sym.BIT["其他"]
-    onset = _date(raw.onset, f"{key}.onset", f"{where}：发病日期（onset）", errors)
+    onset = _date(raw.onset, f"{key}.onset", f"{where}：发病日期", errors)
     if onset and day:
         errors.check(onset <= day, f"{key}.onset", f"{where}：发病日期 {onset} 晚于日报日期 {day}。")
         errors.check(
@@ -367,7 +368,7 @@ def _check_case(raw, index: int, day: datetime.date | None, errors: _Errors, who
     expected_return = None
     if ret not in (None, ""):
         expected_return = _date(
-            ret, f"{key}.expected_return", f"{where}：预计返校日期（expected_return）", errors
+            ret, f"{key}.expected_return", f"{where}：预计返校日期", errors
         )
     if onset and expected_return:
         errors.check(
@@ -379,7 +380,7 @@ def _check_case(raw, index: int, day: datetime.date | None, errors: _Errors, who
     errors.check(
         isinstance(seen, bool),
         f"{key}.seen_doctor",
-        f"{where}：是否就诊（seen_doctor）应为 true 或 false，而不是“{_show(seen)}”。",
+        f"{where}：是否就诊应为 true 或 false，而不是“{_show(seen)}”。",
     )
     diagnosis = raw.diagnosis or ""
     if not isinstance(diagnosis, str) or diagnosis.strip() not in sym.DIAGNOSES + [""]:
@@ -409,12 +410,12 @@ def _check_cases(
     """Each case checked, none named twice; None when `cases` is no list (or too long)."""
     raw_cases = raw_cases or []
     if not isinstance(raw_cases, list | tuple):
-        errors.add("cases", "病例（cases）应为列表。")
+        errors.add("cases", "病例应为列表。")
         return None
     if len(raw_cases) > settings.max_cases_per_report:
         errors.add(
             "cases",
-            f"病例（cases）有 {len(raw_cases)} 条，超过每份日报 {settings.max_cases_per_report} 条的上限。",
+            f"病例有 {len(raw_cases)} 条，超过每份日报 {settings.max_cases_per_report} 条的上限。",
         )
         return None
     cases = [c for c in (_check_case(raw, i, day, errors, who) for i, raw in enumerate(raw_cases)) if c]
@@ -522,7 +523,7 @@ def _digest(payload: dict) -> str:
 
 def _school_by_code(code, errors: _Errors) -> School | None:
     if not _is_code(code):
-        errors.add("school", f"学校标识码（school）“{_show(code)}”无效：请填写 10 位学校标识码。")
+        errors.add("school", f"学校标识码“{_show(code)}”无效：请填写 10 位学校标识码。")
         return None
     school = School.objects.filter(code=code.strip()).first()
     if school is None:
@@ -570,9 +571,19 @@ def reporting_settings() -> ReportingSettings:
     return _remembered("settings", ReportingSettings.get)
 
 
+# The trend page's sums over the rollups of days before today (queries._json_totals: decoding ~30,000 JSON
+# values of a term took half the page's time). Today's rollups change with every report and are summed
+# afresh; a rollup of an earlier day changes only when a late report or a correction arrives, which renews
+# the stamp (update_rollups), as does any saved rollup and a rebuilt registry (the demo's, an import's).
+PAST_ROLLUPS = caching.StampedMemory(
+    "health-past-rollups", depends_on=(SchoolDayRollup, SchoolClass, School), max_age=600.0
+)
+
+
 def clear_caches(*_args, **_kwargs) -> None:
     """Forget what this process remembers (the tests' databases come and go under one stamp)."""
     _MEMORY.forget()
+    PAST_ROLLUPS.forget()
 
 
 post_migrate.connect(clear_caches, dispatch_uid="health-cache-migrate")  # also sent after a flush (tests)
@@ -580,9 +591,9 @@ post_migrate.connect(clear_caches, dispatch_uid="health-cache-migrate")  # also 
 
 def _check_day(day: datetime.date, today: datetime.date, errors: _Errors) -> None:
     if day > today:
-        errors.add("date", f"日期（date）{day} 在今天（{today}）之后，不能提前填报。")
+        errors.add("date", f"日期 {day} 在今天（{today}）之后，不能提前填报。")
     elif not _is_school_day(day):
-        errors.add("date", f"日期（date）{day} 不是上课日（周末、节假日或学期外），无需填报。")
+        errors.add("date", f"日期 {day} 不是上课日（周末、节假日或学期外），无需填报。")
 
 
 def validate_class_report(
@@ -607,19 +618,19 @@ def validate_class_report(
         school = school_class.school if school_class else _school_by_code(data.school, errors)
     if school is not None:
         _admits(school, user, errors)
-    day = _date(data.date, "date", "日期（date）", errors)
+    day = _date(data.date, "date", "日期", errors)
     if day:
         _check_day(day, today, errors)
     session = data.session or Session.MORNING
     errors.check(
-        session in Session.values, "session", f"检查（session）“{_show(session)}”无效：应为 晨检 或 午检。"
+        session in Session.values, "session", f"检查“{_show(session)}”无效：应为 晨检 或 午检。"
     )
     counts = [_count(getattr(data, key), key, label, errors) for key, label in
               (("expected", "应到"), ("present", "实到"), ("sick", "因病缺课"), ("personal", "因事缺课"))]  # fmt: skip
     expected, present, sick, personal = counts
     if None not in counts:
         if errors.check(
-            present <= expected, "present", f"实到（present）{present} 大于应到（expected）{expected}。"
+            present <= expected, "present", f"实到 {present} 大于应到 {expected}。"
         ):
             errors.check(
                 sick + personal <= expected - present,
@@ -630,7 +641,7 @@ def validate_class_report(
     if cases is not None and sick is not None and len(data.cases or ()) != sick:
         errors.add(
             "sick",
-            f"因病缺课（sick）为 {sick} 人，但登记了 {len(data.cases or ())} 条病例：每名因病缺课学生登记一条。",
+            f"因病缺课为 {sick} 人，但登记了 {len(data.cases or ())} 条病例：每名因病缺课学生登记一条。",
         )
     if school_class is None and school is not None and data.school_class is None:
         school_class = _class(school, data.grade, data.class_no, errors)
@@ -685,7 +696,7 @@ def current_classes() -> dict[tuple[str, int, int], SchoolClass]:
 
 def _class(school: School, grade, class_no, errors: _Errors) -> SchoolClass | None:
     if not (_is_int(grade) and _is_int(class_no)):
-        errors.add("grade", f"年级（grade）“{_show(grade)}”和班号（class_no）“{_show(class_no)}”应为整数。")
+        errors.add("grade", f"年级“{_show(grade)}”和班号“{_show(class_no)}”应为整数。")
         return None
     school_class = (
         SchoolClass.objects.filter(
@@ -697,7 +708,7 @@ def _class(school: School, grade, class_no, errors: _Errors) -> SchoolClass | No
     if school_class is None:
         errors.add(
             "school_class",
-            f"{school}本学年没有{grade_label(grade)}（{class_no}）班（年级 grade={grade}，班号 class_no={class_no}）。",
+            f"{school}本学年没有{grade_label(grade)}（{class_no}）班。",
         )
     return school_class
 
@@ -943,6 +954,8 @@ def update_rollups(
     with connection.cursor() as cursor:
         sessions = [Session.MORNING] * sum(v.count("%s") for v in _REPORT_SUMS.values())
         cursor.execute(sql, [*columns.values(), *sessions, school_id, day])
+    if day < timezone.localdate():  # an earlier day's figures changed: the remembered past sums are renewed
+        PAST_ROLLUPS.changed()
 
 
 # The class-report columns of the rollup, summed over the school's reports of the day: classes
@@ -996,7 +1009,7 @@ def validate_staff_report(
     school = data.school if isinstance(data.school, School) else _school_by_code(data.school, errors)
     if school is not None:
         _admits(school, user, errors)
-    day = _date(data.date, "date", "日期（date）", errors)
+    day = _date(data.date, "date", "日期", errors)
     if day:
         _check_day(day, today, errors)
     numbers = [_count(getattr(data, key), key, label, errors, required=key != "personal") or 0 for key, label in
@@ -1010,7 +1023,7 @@ def validate_staff_report(
     cases = _check_cases(data.cases, day, settings, errors, StaffReportInput.who)
     if cases is not None:
         n = len(data.cases or ())
-        errors.check(n == sick, "sick", f"因病缺勤（sick）为 {sick} 人，但登记了 {n} 条病例。")
+        errors.check(n == sick, "sick", f"因病缺勤为 {sick} 人，但登记了 {n} 条病例。")
     staff_ids = {}
     if school is not None and cases:
         staff_ids = _people(
@@ -1102,9 +1115,12 @@ def record_return(
 
 def open_cases():
     """The latest row of each illness not yet closed (the follow-up list)."""
-    open_rows = SickCase.objects.filter(closed=False)
-    latest = open_rows.values("student_id", "onset").annotate(last=Max("id")).values("last")
-    return SickCase.objects.filter(pk__in=latest)
+    # The open rows with no later open row of the same illness (the same as MAX(id) per student and onset):
+    # the few open rows are read by the (closed, school) index, instead of grouping every case of the district.
+    later = SickCase.objects.filter(
+        student_id=OuterRef("student_id"), onset=OuterRef("onset"), closed=False, pk__gt=OuterRef("pk")
+    )
+    return SickCase.objects.filter(closed=False).exclude(Exists(later))
 
 
 # ---------------------------------------------------------------- alerts
@@ -1213,6 +1229,7 @@ def _persist_clusters(found: list[tuple[int, rules.Cluster]], known, now) -> lis
                 to_status=AlertStatus.NEW,
                 note=f"规则“{row.name}”触发：{cluster.students} 例。",
             )
+            later(notices.alert_created, alert)
             existing.setdefault(key, []).append(alert)
             evidence[alert.pk], students[alert.pk] = set(), set()
         new_ids = {c.id for c in cluster.cases} - evidence[alert.pk]
@@ -1339,6 +1356,7 @@ def _persist_statistical(school_id, day, counts, result, days, now) -> Alert:
         )  # fmt: skip
         AlertEvent.objects.create(alert=alert, at=now, to_status=AlertStatus.NEW,
                                   note=f"因病缺课率 {detail['rate']:.2%} 异常（{'、'.join(alerting(result))}）。")  # fmt: skip
+        later(notices.alert_created, alert)
     else:
         Alert.objects.filter(pk=alert.pk).update(
             last_date=max(day, alert.last_date),
@@ -1438,6 +1456,20 @@ def transition_alert(alert: Alert, to_status: str, *, user=None, note: str = "",
         AlertEvent.objects.create(
             alert=alert, at=now, user=actor, from_status=current, to_status=to_status, note=note
         )
+        later(notices.alert_assigned, alert, by=actor)
+    return alert
+
+
+def assign_alert(alert: Alert, assignee, *, user=None) -> Alert:
+    """Give the alert to `assignee` (one of forms.assignee_choices) without changing its status."""
+    if assignee is None or assignee.pk == alert.assignee_id:
+        return alert
+    with transaction.atomic():
+        before = changelog.snapshot(alert)
+        alert.assignee, alert.updated_at = assignee, timezone.now()
+        alert.save(update_fields=["assignee", "updated_at"])
+        changelog.log_update(alert, before)
+        later(notices.alert_assigned, alert, by=user if getattr(user, "pk", None) else None)
     return alert
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("day/", views.DayView.as_view(), name="day"),
     path("day/export/", views.DayView.as_view(export=True), name="day_export"),
     path("report/", views.ClassReportView.as_view(), name="report_new"),
+    path("report/classes/", views.ClassSearchView.as_view(), name="class_search"),
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path("reports/export/", views.ReportListView.as_view(export=True), name="report_export"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),

@@ -44,6 +44,7 @@ from .forms import (
     ReturnForm,
     StaffCaseForm,
     StaffCountsForm,
+    class_label,
     people_choices,
 )
 from .models import Alert, ClassReport, ClusterRule, ReportingSettings, Session, SickCase, StaffHealthReport
@@ -97,16 +98,19 @@ class ClassReportView(LoginRequiredMixin, View):
 
     def pick_form(self, data):
         classes = queries.current_classes(self.request.user, ADD)
-        initial = {"date": DayForm(self.request.GET).day(), "session": Session.MORNING}
-        only = list(classes[:2])
+        session = self.request.GET.get("session")
+        initial = {"date": DayForm(self.request.GET).day(),
+                   "session": session if session in Session.values else Session.MORNING}  # fmt: skip
+        only = list(classes.values_list("pk", flat=True)[:2])
         if len(only) == 1:  # a 班主任 of one class: it is already chosen
-            initial["school_class"] = only[0].pk
+            initial["school_class"] = only[0]
         return ClassPickForm(data, classes=classes, initial=initial)
 
     def get(self, request):
-        pick = self.pick_form(request.GET if "school_class" in request.GET else None)
+        # ?school_class=<pk> opens the class; ?class_q= (the search box sent without JavaScript) lists matches
+        pick = self.pick_form(request.GET if request.GET.get("school_class") else None)
         if not pick.is_bound or not pick.is_valid():
-            return render(request, self.template_name, {"pick": pick, "title": _("填报班级日报")})
+            return render(request, self.template_name, self.pick_context(pick))
         school_class, day, session = (pick.cleaned_data[k] for k in ("school_class", "date", "session"))
         report = ClassReport.objects.filter(school_class=school_class, date=day, session=session).first()
         people = self.people(school_class)
@@ -127,7 +131,8 @@ class ClassReportView(LoginRequiredMixin, View):
     @staticmethod
     def case_initial(case) -> dict:
         return {
-            "person": str(case.student_id), "symptoms": case.symptom_names, "other_symptoms": case.other_symptoms,
+            # a pupil's case, or a member of staff's (StaffSickCase has no student)
+            "person": str(getattr(case, "student_id", None) or case.staff_id), "symptoms": case.symptom_names, "other_symptoms": case.other_symptoms,
             "onset": case.onset, "seen_doctor": case.seen_doctor, "diagnosis": case.diagnosis,
             "expected_return": case.expected_return,
         }  # fmt: skip
@@ -138,7 +143,7 @@ class ClassReportView(LoginRequiredMixin, View):
     def post(self, request):
         pick = self.pick_form(request.POST)
         if not pick.is_valid():
-            return render(request, self.template_name, {"pick": pick, "title": _("填报班级日报")}, status=400)
+            return render(request, self.template_name, self.pick_context(pick), status=400)
         school_class, day, session = (pick.cleaned_data[k] for k in ("school_class", "date", "session"))
         report = ClassReport.objects.filter(school_class=school_class, date=day, session=session).first()
         people = self.people(school_class)
@@ -190,15 +195,38 @@ class ClassReportView(LoginRequiredMixin, View):
             )
         return redirect(report.get_absolute_url())
 
+    def pick_context(self, pick) -> dict:
+        """The picker: the class chosen (by name) and, for a search sent without JavaScript, what it found."""
+        chosen = pick.chosen()
+        context = {"title": _("填报班级日报"), "pick": pick, "chosen_label": class_label(chosen) if chosen else ""}
+        if "class_q" in self.request.GET:
+            context["class_results"] = class_results(self.request.user, self.request.GET["class_q"])
+        return context
+
     def render_form(self, pick, school_class, day, session, report, counts, cases, errors=(), status=200):
         context = {
-            "title": _("填报班级日报"), "pick": pick, "school_class": school_class, "day": day, "session": session,
+            **self.pick_context(pick), "school_class": school_class, "day": day, "session": session,
             "report": report, "counts": counts, "cases": cases, "errors": errors,
             "late_now": services._is_late(day, session, timezone.now(), ReportingSettings.get()),
             "deadline": ReportingSettings.get().deadline(session),
             "symptom_names": sym.SYMPTOMS,
         }  # fmt: skip
         return render(self.request, self.template_name, context, status=status)
+
+
+def class_results(user, text: str) -> list[tuple[int, str]]:
+    """(pk, name) of the classes the picker's search finds among those the user reports for."""
+    return [(c.pk, class_label(c)) for c in queries.search_classes(user, text, ADD)]
+
+
+class ClassSearchView(LoginRequiredMixin, View):
+    """The picker's search box (HTMX, ?class_q=): the matching classes of the user's scope, each a button
+    that opens its report."""
+
+    def get(self, request):
+        allow(request.user, ADD)
+        results = class_results(request.user, request.GET.get("class_q", ""))
+        return render(request, "health/includes/class_results.html", {"class_results": results})
 
 
 def show_errors(error: services.ReportError, counts, cases) -> None:
@@ -527,11 +555,7 @@ class AlertDetailView(ObjectDetailView):
                         services.transition_alert(alert, data["to_status"], user=request.user, note=data["note"],
                                                   assignee=data["assignee"])  # fmt: skip
                     else:
-                        if data["assignee"] and data["assignee"] != alert.assignee:
-                            before = changelog.snapshot(alert)
-                            alert.assignee = data["assignee"]
-                            alert.save(update_fields=["assignee"])
-                            changelog.log_update(alert, before)
+                        services.assign_alert(alert, data["assignee"], user=request.user)
                         services.add_alert_note(alert, data["note"] or _("指定负责人"), user=request.user)
             except services.ReportError as error:
                 for message in error.messages:
@@ -700,10 +724,13 @@ class TrendsView(LoginRequiredMixin, View):
         days, series = charts.stage_trend(trend)
         mix = queries.symptom_mix(start, end, schools)
         diagnoses = queries.diagnosis_mix(start, end, schools)
-        heat_days, heat_rows = queries.school_heat(start, end, schools)
         if self.export:
+            heat_days, heat_rows = queries.school_heat(start, end, schools)
             return self.export_xlsx(start, end, days, series, mix, diagnoses, heat_days, heat_rows)
-        weeks, weekly = weekly_heat(heat_days, heat_rows)
+        # the heat table 40 schools a page: only the page's schools are read and averaged by week
+        heat = Paginator(queries.heat_school_ids(start, end, schools), 40).get_page(request.GET.get("page"))
+        heat_days, heat_rows = queries.school_heat(start, end, schools, school_ids=heat.object_list)
+        weeks, heat.object_list = weekly_heat(heat_days, heat_rows)
         stage_labels = dict(Stage.choices)
         context = {
             "title": _("趋势分析"), "form": form if form.is_bound else RangeForm(initial={"start": start, "end": end}),
@@ -711,7 +738,7 @@ class TrendsView(LoginRequiredMixin, View):
             "trend_chart": charts.line(_("分学段因病缺课率"), days, {stage_labels.get(k, k): v for k, v in series.items()}),
             "symptom_chart": charts.bars(_("症状构成（人次）"), list(mix), list(mix.values()), horizontal=True),
             "diagnosis_chart": charts.bars(_("诊断构成（人次）"), list(diagnoses), list(diagnoses.values()), horizontal=True),
-            "weeks": weeks, "heat": Paginator(weekly, 40).get_page(request.GET.get("page")),
+            "weeks": weeks, "heat": heat,
             "export_url": reverse("health:trends_export") + "?" + urlencode({"start": start, "end": end}),
             "can_export": scope_of(request.user).allows("health", EXPORT),
         }  # fmt: skip

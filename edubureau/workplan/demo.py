@@ -6,6 +6,7 @@ since "past months" and "overdue" follow the calendar)."""
 import datetime
 import random
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from .models import (
 )
 from .services import derive_status
 
+TZ = ZoneInfo("Asia/Shanghai")
 # (section title, [(task title, lead department, highlight, [(KPI, target, unit, metric)])])
 PLAN = [
     ("坚持立德树人，全面提升育人质量", [
@@ -101,6 +103,18 @@ def _stage_dates(rng, start: datetime.date, today: datetime.date, late: bool):
     return planned, actual
 
 
+def _milestone_dates(year: int, i: int) -> list[tuple[datetime.date, str]]:
+    """Task i's milestones: every other task starts with a plan due 10 January, then one each
+    quarter, staggered by task over the months of the quarter (the last on 31 December), so that
+    from 10 January to 30 December some milestones are behind today and some ahead."""
+    dates = [(datetime.date(year, 1, 10), "完成任务分解，制定推进方案")] if i % 2 == 0 else []
+    for quarter in range(4):
+        month = quarter * 3 + 1 + i % 3
+        end = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+        dates.append((end, f"完成第{quarter + 1}季度节点任务"))
+    return dates
+
+
 def build(seed: int, scale: str, progress) -> dict[str, int]:
     rng = random.Random(seed * 31 + 5)
     today = timezone.localdate()
@@ -160,15 +174,9 @@ def build(seed: int, scale: str, progress) -> dict[str, int]:
     milestones, reports = [], []
     delayed = set(rng.sample(range(len(tasks)), 5))
     for i, task in enumerate(tasks):
-        for quarter_end in (
-            datetime.date(year, 3, 31),
-            datetime.date(year, 6, 30),
-            datetime.date(year, 9, 30),
-            datetime.date(year, 12, 15),
-        ):
-            done = quarter_end if quarter_end < today and i not in delayed else None
-            milestones.append(Milestone(task=task, title=f"完成第{(quarter_end.month + 2) // 3}季度节点任务",
-                                        due_date=quarter_end, done_date=done))  # fmt: skip
+        for due, title in _milestone_dates(year, i):
+            done = due if due < today and i not in delayed else None
+            milestones.append(Milestone(task=task, title=title, due_date=due, done_date=done))
         for month in range(1, today.month):
             reasons = []
             if i in delayed and month >= 3:
@@ -186,6 +194,15 @@ def build(seed: int, scale: str, progress) -> dict[str, int]:
             ))  # fmt: skip
     Milestone.objects.bulk_create(milestones)
     ProgressReport.objects.bulk_create(reports)
+    # Each month's report came in during the first days of the next month (never after yesterday).
+    yesterday = today - datetime.timedelta(days=1)
+    for report in reports:
+        month_end = (report.period_start + datetime.timedelta(days=32)).replace(day=1)
+        day = min(month_end + datetime.timedelta(days=rng.randint(0, 4)), yesterday)
+        report.reported_at = datetime.datetime.combine(day, datetime.time(rng.randint(9, 17)), TZ)
+    ProgressReport.objects.bulk_update(reports, ["reported_at"], batch_size=1000)
+    issued = min(datetime.date(year, 2, 20), yesterday)
+    Plan.objects.filter(pk=plan.pk).update(created_at=datetime.datetime.combine(issued, datetime.time(10), TZ))
     all_tasks = list(Task.objects.filter(plan=plan).prefetch_related("milestones"))
     for task in all_tasks:
         task.status = derive_status(task, today)

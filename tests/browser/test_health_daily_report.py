@@ -100,7 +100,9 @@ def test_a_class_report_its_correction_the_school_summary_and_the_alert(page, lo
     # The head teacher opens today's report for the class and reports two pupils off sick.
     log_in("banzhuren", PASSWORD)
     page.goto(f"/health/report/?date={day.isoformat()}")
-    page.locator("#id_school_class").select_option(str(first_class.pk))  # submits the picker
+    assert page.inner_text("#chosen-class") == "实验小学 三年级（1）班"  # their only class is chosen already
+    page.fill("#class-search", "实验 三年级（1）班")  # the search finds it too (HTMX) and opens it on a click
+    page.locator(f"#class-results button[value='{first_class.pk}']").click()
     page.wait_for_selector("#report-form")
     assert page.input_value("#id_expected") == "8"  # the class size
     page.fill("#id_present", "6")

@@ -51,7 +51,10 @@ def visit(page, href):
 def test_it_draws_the_dashboard_charts(page, log_in, demo):
     log_in("admin", demo.password)
     page.locator(".chart canvas").first.wait_for()
-    assert page.locator(".chart canvas").count() >= 1
+    assert page.locator(".chart canvas").count() >= 1  # the cockpit's school map
+    assert page.locator("#tile-registry_students .tile-value").inner_text().replace(",", "").isdigit()
+    page.goto("/dashboard/registry/")  # 师生库概览: the registry's charts
+    page.locator(".chart canvas").first.wait_for()
     assert page.locator("#figure-students").inner_text().replace(",", "").isdigit()
     assert not page.console_errors
 

@@ -4,8 +4,10 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from edubureau.admissions import priority
 from edubureau.core.widgets import DateInput
 from edubureau.org.models import School
 
@@ -77,18 +79,17 @@ class PlanForm(forms.ModelForm):
 
 
 class TiersForm(forms.Form):
-    """The ordered priority tiers as text, one per line: 顺位 | 类别名称 | 条件 (JSON)."""
+    """The ordered priority tiers as text, one per line: 顺位 | 类别名称 | 条件, the conditions in the
+    words the campaign page shows (priority.describe / priority.parse); JSON is still accepted."""
 
     tiers = forms.CharField(
         label=_("入学顺位"), widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
-        help_text=_("每行一类：顺位 | 类别名称 | 条件（JSON，如 {\"person_household\": \"一致\", \"proof\": [\"房产证\"]}）；条件为空 {} 表示其他所有人"),
+        help_text=format_lazy(_("每行一类：顺位 | 类别名称 | 条件。条件之间用“；”分隔，可写：{words}；写“其他所有申请”表示其他所有人"), words=priority.WORDS_HELP),
     )  # fmt: skip
 
     @staticmethod
     def as_text(tiers) -> str:
-        return "\n".join(
-            f"{t.rank} | {t.name} | {json.dumps(t.conditions, ensure_ascii=False)}" for t in tiers
-        )
+        return "\n".join(f"{t.rank} | {t.name} | {t.conditions_text}" for t in tiers)
 
     def clean_tiers(self):
         parsed = []
@@ -97,11 +98,19 @@ class TiersForm(forms.Form):
                 continue
             parts = [p.strip() for p in line.split("|", 2)]
             if len(parts) != 3 or not parts[0].isdigit() or not parts[1]:
-                raise ValidationError(f"第 {n} 行应为“顺位 | 类别名称 | 条件”，如“1 | 人户一致 | {{}}”。")
-            try:
-                conditions = json.loads(parts[2] or "{}")
-            except ValueError as e:
-                raise ValidationError(f"第 {n} 行的条件不是有效的 JSON：{e}") from e
+                raise ValidationError(
+                    f"第 {n} 行应为“顺位 | 类别名称 | 条件”，如“1 | 人户一致 | 人户一致；居住证明：房产证”。"
+                )
+            if parts[2].startswith("{"):
+                try:
+                    conditions = json.loads(parts[2])
+                except ValueError as e:
+                    raise ValidationError(f"第 {n} 行的条件不是有效的 JSON：{e}") from e
+            else:
+                try:
+                    conditions = priority.parse(parts[2])
+                except ValueError as e:
+                    raise ValidationError(f"第 {n} 行：{e}") from e
             if not isinstance(conditions, dict):
                 raise ValidationError(f'第 {n} 行的条件应为 JSON 对象，如 {{"proof": ["房产证"]}}。')
             parsed.append((int(parts[0]), parts[1], conditions))

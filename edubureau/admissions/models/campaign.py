@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from edubureau.admissions import priority
 from edubureau.core.scope import ScopedQuerySet
 from edubureau.org.models import School
 
@@ -277,3 +278,13 @@ class PriorityTier(models.Model):
 
     def get_absolute_url(self):
         return reverse("admissions:campaign_detail", args=[self.campaign_id]) + "#tiers"
+
+    @property
+    def conditions_text(self) -> str:
+        """The conditions in words, for pages and the tiers' edit form (the API keeps the keys)."""
+        return priority.describe(self.conditions)
+
+    @classmethod
+    def change_text(cls, name, value):
+        """The conditions of a change record in words (core.audit_views)."""
+        return priority.describe(value) if name == "conditions" and isinstance(value, dict) else None

@@ -10,10 +10,12 @@ from django.utils import timezone
 from edubureau.core import changelog
 from edubureau.core.idcodes import CodeError, mask_id, validate_resident_id
 from edubureau.core.models import ChangeAction
+from edubureau.notifications.services import later
 from edubureau.org.models import Nature, School
 from edubureau.people.identity import check_identity
 from edubureau.people.models import HukouType, IdType
 
+from .. import notices
 from ..models import (
     Application,
     ApplicationChoice,
@@ -368,4 +370,6 @@ def verify(
             application=locked, status=status, reason=reason, documents=list(documents),
             user=locked.verified_by, user_name=user.get_username() if locked.verified_by else "系统",
         )  # fmt: skip
+        if not passed:
+            later(notices.application_returned, locked, by=user)
     return locked

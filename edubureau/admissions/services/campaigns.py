@@ -14,6 +14,7 @@ from edubureau.org.models import School
 from ..models import (
     ENTRY_GRADES,
     Application,
+    ApplicationChoice,
     Campaign,
     CampaignStage,
     ChoiceKind,
@@ -175,13 +176,30 @@ def _count(queryset):
     )
 
 
+def _choosing(kind: str):
+    """The applications of the plan's campaign that name the plan's school as a `kind` choice, counted once
+    each. One join, driven by the choices' (school, kind) index: the campaign is checked on the few
+    applications found, rather than every choice of the campaign joined to every choice of the school."""
+    return Coalesce(
+        Subquery(
+            ApplicationChoice.objects.filter(
+                school=OuterRef("school"), kind=kind, application__campaign=OuterRef("campaign")
+            )
+            .order_by()
+            .values("school")
+            .annotate(n=Count("application", distinct=True))
+            .values("n")
+        ),
+        0,
+    )
+
+
 def plans_with_demand(queryset):
     """招生计划 rows with their demand: verified-or-not applications choosing the school as a private
     choice, as a public preference, or having it as the catchment school (one subquery each)."""
-    choices = Application.objects.filter(campaign=OuterRef("campaign"), choices__school=OuterRef("school"))
     return queryset.annotate(
-        private_applicants=_count(choices.filter(choices__kind=ChoiceKind.PRIVATE)),
-        public_applicants=_count(choices.filter(choices__kind=ChoiceKind.PUBLIC)),
+        private_applicants=_choosing(ChoiceKind.PRIVATE),
+        public_applicants=_choosing(ChoiceKind.PUBLIC),
         catchment_applicants=_count(
             Application.objects.filter(campaign=OuterRef("campaign"), catchment_school=OuterRef("school"))
         ),

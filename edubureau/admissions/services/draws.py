@@ -111,11 +111,12 @@ def publish_tiebreak(campaign: Campaign, user=None) -> Draw:
         return publish(campaign, None, list(numbers.values_list("number", flat=True)), places=0, user=user)
 
 
-def perform_draw(draw: Draw, seed: str, user=None, witnesses: str = "") -> Draw:
+def perform_draw(draw: Draw, seed: str, user=None, witnesses: str = "", at=None) -> Draw:
     """Draw with the public seed, freeze the result and chain its record hash to the previous draw.
 
     For a school's draw the first `places` numbers are admitted; for the tie-breaking draw every
-    application gets its rank as its lottery number."""
+    application gets its rank as its lottery number. `at`: when the draw took place, if not now
+    (the demo replays a campaign on its planned dates; the record is frozen once drawn)."""
     require_open(draw.campaign, StageKind.PRIVATE_LOTTERY if draw.school_id else StageKind.PUBLIC_ADMIT)
     if not seed.strip():
         raise ValidationError({"seed": "请填写公开种子（如公证员现场掷骰的结果）。"})
@@ -135,7 +136,7 @@ def perform_draw(draw: Draw, seed: str, user=None, witnesses: str = "") -> Draw:
         draw.sequence = (Draw.objects.aggregate(m=Max("sequence"))["m"] or 0) + 1
         draw.seed, draw.order = seed, result.order
         draw.record_hash = lottery.record_hash(draw.previous_hash, result)
-        draw.drawn_at, draw.drawn_by = timezone.now(), user if getattr(user, "pk", None) else None
+        draw.drawn_at, draw.drawn_by = at or timezone.now(), user if getattr(user, "pk", None) else None
         draw.witnesses = witnesses.strip()
         draw.status = DrawStatus.DRAWN
         changelog.update(draw, before)
@@ -157,11 +158,11 @@ def perform_draw(draw: Draw, seed: str, user=None, witnesses: str = "") -> Draw:
     return draw
 
 
-def assign_lottery_numbers(campaign: Campaign, seed: str, user=None) -> Draw:
+def assign_lottery_numbers(campaign: Campaign, seed: str, user=None, at=None) -> Draw:
     """The single tie-breaking number (统一随机号) of every verified application: publish the list
     (unless already published) and draw it; Application.lottery_number = the rank."""
     draw = Draw.objects.filter(campaign=campaign, school=None).first() or publish_tiebreak(campaign, user)
-    return perform_draw(draw, seed, user)
+    return perform_draw(draw, seed, user, at=at)
 
 
 def check_chain() -> list[str]:

@@ -1,8 +1,10 @@
 import datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edubureau.admissions import priority
 from edubureau.admissions.priority import FENGXIAN_2024, Facts, classify, holding_years
 
 ON = datetime.date(2026, 8, 31)
@@ -56,3 +58,30 @@ def test_every_application_falls_in_exactly_the_first_matching_tier(same, proof,
     # no better tier matches on its own
     for better in FENGXIAN_2024[: got - 1]:
         assert classify([better], facts, ON)[0] is None
+
+
+def test_it_describes_conditions_in_words():
+    assert (
+        priority.describe(
+            {"person_household": "一致", "proof": ["房产证", "网签"], "owner": ["父母"], "full_share": True}
+        )
+        == "人户一致；居住证明：房产证或网签；产权人：父母；产权份额 100%"
+    )
+    assert priority.describe({"full_share": False, "min_holding_years": 3, "hukou_local": True}) == (
+        "部分产权；持有至少 3 年；本区户籍"
+    )
+    assert priority.describe({}) == "其他所有申请"
+
+
+def test_it_reads_back_the_words_it_writes():
+    for _rank, _name, conditions in FENGXIAN_2024:
+        assert priority.parse(priority.describe(conditions)) == conditions
+    assert priority.parse("人户分离；持有至少 5 年；非本区户籍；持居住证；积分未达标") == {
+        "person_household": "分离", "min_holding_years": 5, "hukou_local": False, "residence_permit": True,
+        "points_met": False,
+    }  # fmt: skip
+
+
+def test_it_names_a_condition_it_does_not_understand():
+    with pytest.raises(ValueError, match="不认识的条件“colour red”"):
+        priority.parse("人户一致；colour red")

@@ -162,3 +162,22 @@ def test_it_names_changed_fields_by_their_labels_on_object_pages(login, admin_us
     assert record.changed_field_labels == ["校长"]
     page = login(admin_user).get(f"/org/schools/{school_a.pk}/").content.decode()
     assert "<div>校长</div>" in page and "principal" not in page
+
+
+def test_it_shows_structured_values_in_words_not_as_python(login, admin_user):
+    with context.acting(admin_user, source="web"):
+        department = changelog.create(Department(name="审计科", grants={"students": ["view", "change"]}))
+    record = ChangeRecord.objects.get(object_id=str(department.pk), content_type__model="department")
+    response = login(admin_user).get(reverse("core:change_detail", args=[record.pk]))
+    rows = {row["name"]: row for row in response.context["rows"]}
+    assert rows["grants"]["after"] == "学生学籍（查看、修改）"
+    assert "{&#x27;" not in response.text and "[&#x27;" not in response.text
+    assert ">grants<" not in response.text  # the field's label, not its code
+
+
+def test_it_says_json_values_without_a_repr():
+    from edubureau.core.audit_views import plain_text
+
+    assert plain_text(["户口簿", "出生医学证明"]) == "户口簿、出生医学证明"
+    assert plain_text({"甲": [1, 2], "乙": True}) == "甲：1、2；乙：是"
+    assert plain_text([]) == "—"

@@ -1,3 +1,5 @@
+"""The registry overview (师生库概览, the former home page): counts and charts within the user's scope."""
+
 import datetime
 import json
 import re
@@ -64,7 +66,7 @@ def chart(page, chart_id):
 
 
 def test_it_shows_district_figures_to_the_admin(login, actors, district_data):
-    response = login(actors["admin"]).get(reverse("home"))
+    response = login(actors["admin"]).get(reverse("dashboard:registry"))
     figs = response.context["figures"]
     assert figs["schools"] == {
         "total": 3,
@@ -88,7 +90,7 @@ def test_it_shows_district_figures_to_the_admin(login, actors, district_data):
 
 
 def test_it_limits_figures_to_a_schools_scope(login, actors, district_data):
-    figs = login(actors["school_b_admin"]).get(reverse("home")).context["figures"]
+    figs = login(actors["school_b_admin"]).get(reverse("dashboard:registry")).context["figures"]
     assert figs["schools"]["total"] == 1
     assert figs["students"]["total"] == 30
     assert figs["staff"]["total"] == 1
@@ -105,7 +107,7 @@ def test_it_counts_class_sizes_in_one_query(actors, district_data, django_assert
 def test_it_shows_only_the_modules_a_department_has(login, actors, district_data, department_user):
     department_user.department.grants = {"students": ["view", "change"]}
     department_user.department.save()
-    response = login(department_user).get(reverse("home"))
+    response = login(department_user).get(reverse("dashboard:registry"))
     assert set(response.context["figures"]) == {"students"}
     assert [cid for cid, _ in response.context["charts"]] == ["chart-students-grade"]
     labels = [label for label, _url in response.context["links"]]
@@ -113,7 +115,10 @@ def test_it_shows_only_the_modules_a_department_has(login, actors, district_data
 
 
 def test_it_offers_school_users_no_district_links(login, actors, district_data):
-    labels = [label for label, _url in login(actors["school_a_clerk"]).get(reverse("home")).context["links"]]
+    labels = [
+        label
+        for label, _url in login(actors["school_a_clerk"]).get(reverse("dashboard:registry")).context["links"]
+    ]
     assert "新增学生" in labels and "重复数据" not in labels
 
 
@@ -128,7 +133,7 @@ def class_links(page):
 
 
 def test_it_links_class_sizes_to_the_filtered_class_list(login, actors, district_data):
-    page = login(actors["admin"]).get(reverse("home")).content.decode()
+    page = login(actors["admin"]).get(reverse("dashboard:registry")).content.decode()
     url = reverse("people:class_list")
     assert class_links(page) == {
         "link-over-45": f"{url}?school_year=2025&amp;size=over45",
@@ -149,7 +154,7 @@ def test_it_lists_as_many_classes_as_the_figures_say(
     b47 = SchoolClass.objects.create(school=school_b, school_year=school_year, grade=2, class_no=1)
     Student.objects.bulk_create(student(school_b, b47) for _ in range(47))
     client = login(actors[who])
-    figs = client.get(reverse("home")).context["figures"]["classes"]
+    figs = client.get(reverse("dashboard:registry")).context["figures"]["classes"]
     for n, expected in zip((45, 50, 55), over, strict=True):
         assert figs[f"over_{n}"] == expected
         rows = client.get(figs["urls"][f"over_{n}"]).context["rows"]

@@ -3,16 +3,19 @@ import hashlib
 import io
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from edubureau.accounts.models import Department, User
 from edubureau.accounts.roles import MODULES, Role
+from edubureau.core import changelog, democalendar, idcodes
 from edubureau.core import demodata as generators
-from edubureau.core import idcodes
-from edubureau.core.models import ChangeRecord
+from edubureau.core.models import ChangeAction, ChangeRecord
 from edubureau.demo import services
+from edubureau.health.models import ClassReport
 from edubureau.org.models import EduGroup, School, SchoolEvent, SchoolStatus, Stage
 from edubureau.people.models import (
     CalendarDay,
@@ -77,11 +80,21 @@ def test_it_builds_the_small_district():
     assert (
         SchoolClass.objects.filter(students__isnull=False).distinct().count() == SchoolClass.objects.count()
     )
+    # the school year around today, its terms and holidays, and the two years before it
+    plan = democalendar.school_year_of(timezone.localdate())
     year = SchoolYear.objects.get(is_current=True)
-    assert year.start_year == 2025 and Term.objects.filter(school_year=year).count() == 2
-    assert CalendarDay.objects.get(date=datetime.date(2025, 10, 1)).kind == CalendarDay.Kind.HOLIDAY
-    assert CalendarDay.objects.get(date=datetime.date(2025, 9, 28)).kind == CalendarDay.Kind.MAKEUP
-    assert CalendarDay.objects.filter(name="春节").count() == 9
+    assert (year.start_year, year.start_date, year.end_date) == (plan.start_year, plan.start, plan.end)
+    terms = Term.objects.filter(school_year=year).order_by("number")
+    assert [(t.start_date, t.end_date) for t in terms] == [(t.start, t.end) for t in plan.terms]
+    assert SchoolYear.objects.count() == 3 and Term.objects.count() == 6
+    autumn = next(h for h in plan.holidays if h.name.startswith("国庆"))
+    national_day = CalendarDay.objects.get(date=datetime.date(plan.start_year, 10, 3))
+    assert national_day.kind == CalendarDay.Kind.HOLIDAY and national_day.name.startswith("国庆")
+    for day in autumn.makeups:
+        assert CalendarDay.objects.get(date=day).kind == CalendarDay.Kind.MAKEUP
+    spring = next(h for h in plan.holidays if h.name == "春节")
+    written = CalendarDay.objects.filter(name="春节", date__gt=plan.start).values_list("date", flat=True)
+    assert list(written) == spring.days and len(spring.days) in (8, 9)
     assert User.objects.filter(username__in=services.DEMO_USERNAMES).count() == len(services.DEMO_USERNAMES)
     assert "xiaoxue_clerk" in out and settings.DEMO_PASSWORD in out and "http://127.0.0.1:8000/" in out
     # Seed data is not logged row by row: one note on the district. (The admissions demo runs the
@@ -94,6 +107,7 @@ def test_it_builds_the_small_district():
 
 def test_it_gives_every_student_a_valid_id_that_agrees_with_birth_date_gender_and_grade():
     build()
+    year = democalendar.school_year_of(timezone.localdate()).start_year
     students = Student.objects.select_related("school_class")
     for s in students:
         if s.id_type == IdType.RESIDENT:
@@ -103,7 +117,7 @@ def test_it_gives_every_student_a_valid_id_that_agrees_with_birth_date_gender_an
             assert (s.hukou_type == HukouType.OTHER_PROVINCE) == s.is_migrant
             assert s.hukou_region == s.id_number[:6]
         idcodes.validate_student_number(s.student_no)
-        first, last = generators.birth_window(2025, s.school_class.grade)
+        first, last = generators.birth_window(year, s.school_class.grade)
         assert first.replace(year=first.year - 1) <= s.birth_date <= last, (
             s.birth_date,
             s.school_class.grade,
@@ -178,3 +192,42 @@ def test_demo_users_log_in_and_see_only_their_scope(client):
     assert client.login(username="jijiao", password=settings.DEMO_PASSWORD)
     response = client.get(reverse("people:student_list"), {"school": other.code})
     assert response.context["page_obj"].paginator.count == other.students.count() > 0
+
+
+def on(day):
+    moment = datetime.datetime.combine(day, datetime.time(10), timezone.get_default_timezone())
+    return time_machine.travel(moment, tick=False)
+
+
+def test_if_empty_rebuilds_an_untouched_demo_of_an_earlier_day_for_today():
+    with on(datetime.date(2026, 10, 20)):
+        build("--seed", "7")
+    with on(datetime.date(2026, 12, 8)):
+        out = build("--if-empty")
+        assert "按今天重新生成（种子 7，规模 small）" in out
+        assert services.stale_demo(datetime.date(2026, 12, 8)) is None
+    assert SchoolYear.objects.get(is_current=True).start_year == 2026
+    assert ClassReport.objects.latest("date").date == datetime.date(2026, 12, 7)
+    assert School.objects.count() == 6
+
+
+def test_if_empty_keeps_a_demo_that_someone_has_changed():
+    with on(datetime.date(2026, 10, 20)):
+        build()
+        assert ClassReport.objects.latest("date").date == datetime.date(2026, 10, 19)
+    with on(datetime.date(2026, 10, 21)):
+        school = School.objects.first()
+        ChangeRecord.objects.bulk_create(
+            [changelog.record(ChangeAction.UPDATE, school, before={"phone": ""}, after={"phone": "021-1"})]
+        )
+    before = fingerprint()
+    with on(datetime.date(2026, 12, 8)):
+        assert services.stale_demo(datetime.date(2026, 12, 8)) is None
+        assert build("--if-empty") == ""
+    assert fingerprint() == before and ClassReport.objects.latest("date").date == datetime.date(2026, 10, 19)
+
+
+def test_it_refuses_a_day_its_calendar_does_not_cover():
+    with on(datetime.date(2045, 3, 1)), pytest.raises(CommandError, match="2020–2040"):
+        build()
+    assert not School.objects.exists()

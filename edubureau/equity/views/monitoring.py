@@ -5,22 +5,25 @@ these views only choose the year and the schools, shape rows for the templates a
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from edubureau.core.exports import XLSX
+from edubureau.core.exports import XLSX, xlsx_response
 from edubureau.core.models import AccessRecord
-from edubureau.core.scope import VIEW, scope_of
-from edubureau.core.views import log_access
+from edubureau.core.scope import DENIED, EXPORT, VIEW, scope_of
+from edubureau.core.tables import rows as table_rows
+from edubureau.core.views import describe_filters, log_access
 from edubureau.org.models import School, SchoolStatus
 from edubureau.people.models import SchoolYear
 
 from .. import charts, classsizes, coverage, exports, services, workflow
-from ..forms import OptimiserForm, WhatIfForm
+from ..forms import ClassSizeFilterForm, OptimiserForm, WhatIfForm
 from ..indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INPUT_LABELS, STAGE_LABELS
 from ..models import ResourceReport
+from ..tables import CLASS_SIZE_COLUMNS
 from ..whatif import AddResource, Move
 from .common import EquityPage
 
@@ -166,15 +169,35 @@ class SchoolView(EquityPage):
 
 
 class ClassSizeView(EquityPage):
+    """班额监测: the year's figures, then the classes above their standard as a list (search, filter,
+    sort, 50 a page; `export=True`: every class the list keeps, as .xlsx)."""
+
+    export = False
+    paginate_by = 50
+
     def get(self, request):
         self.setup_page(request)
         result = classsizes.report(self.year, self.schools)
-        history = classsizes.history(self.schools)
+        filter_form = ClassSizeFilterForm(request.GET or None)
+        sort = request.GET.get("sort", "")
+        rows = classsizes.narrow(result.rows, **filter_form.narrowing(), sort=sort)
+        can_export = scope_of(request.user).allows("equity", EXPORT)
+        if self.export:
+            if not can_export:
+                raise PermissionDenied(DENIED[EXPORT])
+            name = f"{_('班额监测')}-{self.year.start_year}"
+            log_access(request, AccessRecord.Kind.EXPORT, f"{name}：{describe_filters(filter_form)}", len(rows))
+            headers = [str(c.label) for c in CLASS_SIZE_COLUMNS]
+            return xlsx_response(f"{name}.xlsx", str(_("班额监测")), headers, table_rows(CLASS_SIZE_COLUMNS, rows))
+        history = classsizes.history(self.schools, known=result)
         return render(request, "equity/class_sizes.html", {
             "title": _("班额监测"), "year": self.year, "years": self.year_choices(), "result": result,
             "history": history, "history_chart": charts.class_size_history(history),
             "grade_chart": charts.class_size_by_grade(result.rows),
             "can_see_classes": scope_of(request.user).allows("classes"),
+            "filter_form": filter_form, "columns": CLASS_SIZE_COLUMNS, "sort": sort,
+            "page_obj": Paginator(rows, self.paginate_by).get_page(request.GET.get("page")),
+            "export_url": reverse("equity:class_size_export") if can_export else None,
             "breadcrumbs": [(_("优质均衡"), None), (_("班额监测"), None)],
         })  # fmt: skip
 

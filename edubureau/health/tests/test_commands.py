@@ -43,7 +43,7 @@ def test_it_loads_good_lines_and_says_why_others_were_refused(
     out, error = run("load", write_lines(tmp_path, rows))
     assert "接受 2 份日报（新建 1，替换 0，未变 1）；拒绝 3 行。" in out
     assert "第 3 行：不是有效的 UTF-8 JSON" in out
-    assert "第 4 行：实到（present）99 大于应到（expected）40。" in out
+    assert "第 4 行：实到 99 大于应到 40。" in out
     assert "第 5 行" in out and "咳血" in out
     assert error is not None and error.returncode == 1
     stored = ClassReport.objects.get()

@@ -112,14 +112,14 @@ def test_the_same_content_through_the_api_and_the_page_is_one_report(
 @pytest.mark.parametrize(
     "counts, case_extra, expected_words",
     [
-        ({"present": 13}, {}, "实到（present）13 大于应到（expected）12"),
+        ({"present": 13}, {}, "实到 13 大于应到 12"),
         ({"personal": 5, "present": 9}, {}, "超过缺课人数"),
         ({}, {"expected_return": "2025-11-10"}, "预计返校日期 2025-11-10 早于发病日期 2025-11-17"),
-        ({}, {"onset": "2025-11-31"}, "发病日期（onset）“2025-11-31”不是有效日期"),
+        ({}, {"onset": "2025-11-31"}, "发病日期“2025-11-31”不是有效日期"),
         ({}, {"onset": "2025-11-18"}, "晚于日报日期"),
         ({}, {"symptoms": ["发热", "咳血"]}, "“咳血”不在症状表中"),
         ({}, {"diagnosis": "感冒了"}, "“感冒了”不在学校传染病诊断表中"),
-        ({"expected": "十二"}, {}, "应到（expected）“十二”无效"),
+        ({"expected": "十二"}, {}, "应到“十二”无效"),
     ],
 )
 def test_bad_input_gets_the_same_words_through_the_api_and_the_page(
@@ -224,3 +224,17 @@ def test_an_earlier_version_names_a_pupil_without_an_id_number_by_registry_id(
     ((_version, payload, shown),) = detail.context["versions"]
     assert payload["cases"][0]["student"] == pupil_without_id.pk
     assert shown[0][0] == f"学生编号 {pupil_without_id.pk}"
+
+
+def test_the_staff_page_opens_a_days_report_with_its_cases(login, school_a, school_a_admin, calendar):
+    teacher = make_teacher(school_a)
+    form = {"school": school_a.pk, "date": SCHOOL_DAY.isoformat(), "staff_total": 10, "on_duty": 9, "sick": 1,
+            "personal": 0, "rows": 1, "case-0-person": teacher.pk, "case-0-symptoms": ["发热"],
+            "case-0-onset": SCHOOL_DAY.isoformat()}  # fmt: skip
+    client = login(school_a_admin)
+    assert client.post(reverse("health:staff_report_new"), form).status_code == 302
+    response = client.get(
+        reverse("health:staff_report_new"), {"school": school_a.pk, "date": SCHOOL_DAY.isoformat()}
+    )
+    assert response.status_code == 200
+    assert [case.initial["person"] for case in response.context["cases"]] == [str(teacher.pk)]

@@ -94,7 +94,7 @@ def test_it_sets_the_case_rows_to_the_number_sick_keeping_what_was_typed(
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"present": 13}, "实到（present）13 大于应到（expected）12"),
+        ({"present": 13}, "实到 13 大于应到 12"),
         ({"personal": 5, "present": 9}, "超过缺课人数"),
         ({"case-0-expected_return": "2025-11-10"}, "早于发病日期"),
     ],

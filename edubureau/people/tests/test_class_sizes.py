@@ -89,15 +89,16 @@ def test_it_marks_classes_over_45_over_55_and_over_capacity(login, actors, sized
 def test_it_lists_classes_in_a_fixed_number_of_queries(
     login, actors, sized, school_a, school_year, django_assert_max_num_queries
 ):
-    """Session, user, count, page (+ the session's savepoint and save): however many classes."""
+    """Session, user, count, page, the bell's unread count (+ the session's savepoint and save):
+    however many classes."""
     client = login(actors["admin"])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         client.get(reverse("people:class_list"), {"size": "over45"})
     for class_no in range(1, 21):
         c = SchoolClass.objects.create(school=school_a, school_year=school_year, grade=3, class_no=class_no)
         make_student(school_a, c)
         fill(c, 50)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("people:class_list"), {"size": "over45"})
     assert len(response.context["rows"]) == 24 and "超过45人" in response.content.decode()
 

@@ -167,6 +167,9 @@
           if (!options.textStyle) {
             options.textStyle = { fontFamily: getComputedStyle(document.body).fontFamily };
           }
+          if (window.matchMedia && window.matchMedia("print").matches) {
+            options.animation = false; // drawn for the printer: no half-drawn frame on paper
+          }
           var chart = echarts.init(el, null, { renderer: "canvas", locale: chartLocale() });
           chart.setOption(options);
           el.setAttribute("data-chart-drawn", "");
@@ -199,6 +202,45 @@
   ["shown.bs.tab", "shown.bs.collapse", "shown.bs.modal"].forEach(function (name) {
     document.addEventListener(name, resizeCharts);
   });
+
+  // Printing (Ctrl+P): charts not yet drawn are drawn, every chart is redrawn at the width of the
+  // printed page without animation (else the paper shows a half-drawn or cut chart), and the header
+  // of the printed page says when it was printed. Back on screen, charts take the window's width again.
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  function beforePrint() {
+    var now = new Date();
+    document.querySelectorAll("[data-print-time]").forEach(function (el) {
+      el.textContent = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) + " " +
+        pad(now.getHours()) + ":" + pad(now.getMinutes());
+    });
+    drawCharts();
+    if (!window.echarts) {
+      return;
+    }
+    document.querySelectorAll(".chart[data-chart-drawn]").forEach(function (el) {
+      var chart = window.echarts.getInstanceByDom(el);
+      if (chart) {
+        chart.resize({ animation: { duration: 0 } });
+      }
+    });
+  }
+
+  window.addEventListener("beforeprint", beforePrint);
+  window.addEventListener("afterprint", resizeCharts);
+  if (window.matchMedia) {
+    var printMedia = window.matchMedia("print");
+    var onPrintChange = function (event) {
+      (event.matches ? beforePrint : resizeCharts)();
+    };
+    if (printMedia.addEventListener) {
+      printMedia.addEventListener("change", onPrintChange);
+    } else if (printMedia.addListener) {
+      printMedia.addListener(onPrintChange);
+    }
+  }
 
   // Free the chart of an element HTMX removes.
   document.addEventListener("htmx:beforeCleanupElement", function (event) {

@@ -3,8 +3,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from tqdm import tqdm
 
+from edubureau.core import democalendar
 from edubureau.core.context import acting
 from edubureau.demo import services
 
@@ -35,13 +37,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="已有数据时什么也不做（make run 首次运行用）。No-op when data exists.",
+            help="已有数据时什么也不做（make run 用）；但若是此前某天生成、之后未被修改的演示数据，按今天重新生成。"
+            " No-op when data exists, unless it is an untouched demo built on an earlier day: then rebuild it for today.",
         )
 
     def handle(self, *args, seed, scale, force, if_empty, verbosity, **options):
         wipe = services.registry_has_data()
         if wipe and if_empty:
-            return
+            stale = services.stale_demo(timezone.localdate())
+            if stale is None:
+                return
+            # A demo built on an earlier day and not changed since: build it again around today.
+            (seed, scale), force = stale, True
+            if verbosity:
+                self.stdout.write(
+                    f"演示数据生成于今天之前且未被修改，按今天重新生成（种子 {seed}，规模 {scale}）。"
+                )
         if wipe and not force:
             raise CommandError("数据库中已有学校或学年数据。如要清空后重新生成演示数据，请加 --force。")
 
@@ -63,6 +74,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"无法清空现有数据：其他模块仍有记录引用学校或师生，请先删除这些记录。（{err}）"
                 ) from err
+            except democalendar.OutOfRange as err:
+                raise CommandError(str(err)) from err
         if verbosity == 0:
             return
         seconds = time.monotonic() - started

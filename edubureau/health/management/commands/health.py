@@ -101,7 +101,7 @@ class Command(BaseCommand):
             # replays from another system keep their original submission time (for late marking)
             now = parse_datetime(data["submitted_at"])
             if now is None:
-                return [f"提交时间（submitted_at）“{data['submitted_at']}”无效。"]
+                return [f"提交时间“{data['submitted_at']}”无效。"]
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         try:
