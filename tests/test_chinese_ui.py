@@ -22,12 +22,14 @@ docs/ui-language.md.
 """
 
 import copy
+import importlib
 import re
 from collections import defaultdict
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
@@ -228,6 +230,9 @@ def demo_district(django_db_setup, django_db_blocker):
         }
         yield {"enums": enum_words(), "user_data": user_data}
         call_command("flush", interactive=False, verbosity=0)
+        # The flush also empties what migrations seed (the cluster rules, the settings row), which the
+        # worker's later tests expect to find.
+        importlib.import_module("edubureau.health.migrations.0002_seed_rules").seed(django_apps, None)
 
 
 def test_it_finds_english_raw_values_and_enums():

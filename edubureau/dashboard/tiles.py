@@ -7,7 +7,6 @@ or class. The registry shows a tile only to users whose scope allows its module.
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Sum
@@ -56,18 +55,13 @@ def health_completeness(user, today):
                  group=_("健康日报"))]  # fmt: skip
 
 
-def same_day_last_year(day: datetime.date) -> datetime.date:
-    """The same weekday 52 weeks earlier: comparable school days, whatever the calendar year."""
-    return day - datetime.timedelta(weeks=52)
-
-
 @tile("health_sick_rate", module="health", order=11)
 def health_sick_rate(user, today):
     from edubureau.health import queries
 
     schools = queries.health_schools(user)
     day = queries.latest_data_day(schools)
-    now, before = queries.day_totals(day, schools), queries.day_totals(same_day_last_year(day), schools)
+    now, before = queries.day_totals(day, schools), queries.day_totals(queries.same_day_last_year(day), schools)
     rate = now["sick_rate"] if now["expected"] else None
     last = before["sick_rate"] if before["expected"] else None
     detail = [_("%(day)s：因病缺课 %(sick)s 人 / 应到 %(expected)s 人")
@@ -75,7 +69,7 @@ def health_sick_rate(user, today):
     status = NEUTRAL
     if last is not None and rate is not None:
         detail.append(
-            _("去年同期（%(day)s）：%(rate)s%%") % {"day": same_day_last_year(day), "rate": percent(last)}
+            _("去年同期（%(day)s）：%(rate)s%%") % {"day": queries.same_day_last_year(day), "rate": percent(last)}
         )
         status = BAD if rate > last * 1.5 and rate - last > 0.005 else WARN if rate > last else GOOD
     else:

@@ -67,6 +67,7 @@ from .models import (
     StaffHealthReport,
     StaffSickCase,
 )
+from .queries import same_day_last_year
 from .services import STATISTICAL_HISTORY, STATISTICAL_RULE, alerting, ears_today, statistical_detail
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -506,7 +507,7 @@ class _Builder:
         a day can be compared with the same time last year: each school's pupils and classes of
         today, last year's terms' waves (a little stronger or weaker), complete and mostly
         punctual reporting. Drawn per day for all schools at once."""
-        first, last = _year_before(self.days[0]), _year_before(self.days[-1])
+        first, last = same_day_last_year(self.days[0]), same_day_last_year(self.days[-1])
         days = school_days(first, last)
         terms = Term.objects.filter(start_date__lte=last, end_date__gte=first).select_related("school_year")
         terms = list(terms)
@@ -701,12 +702,6 @@ class _Builder:
             closed_at=stamps.get(AlertStatus.CLOSED) or stamps.get(AlertStatus.FALSE_ALARM),
         )  # fmt: skip
 
-
-def _year_before(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _new_rollup(school_id, day, stage, classes) -> dict:

@@ -142,6 +142,12 @@ def recent_school_days(day: datetime.date, n: int) -> list[datetime.date]:
     return school_days(day - datetime.timedelta(days=max(2 * n, 30) + 60), day)[-n:]
 
 
+def same_day_last_year(day: datetime.date) -> datetime.date:
+    """The day a year before to compare with: the same weekday 52 weeks earlier, so a school day
+    meets a school day whatever the calendar year."""
+    return day - datetime.timedelta(weeks=52)
+
+
 def day_totals(day: datetime.date, schools) -> dict:
     """Students and staff of the day over the schools' rollups."""
     agg = SchoolDayRollup.objects.filter(date=day, school__in=schools).aggregate(

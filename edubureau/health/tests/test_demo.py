@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from edubureau.accounts.models import User
-from edubureau.health import demo, services
+from edubureau.health import demo, queries, services
 from edubureau.health.models import (
     ALERT_TRANSITIONS,
     Alert,
@@ -116,7 +116,7 @@ def test_it_is_deterministic(small_demo):
 
 def test_it_writes_rollups_only_for_the_same_days_a_year_earlier(small_demo, client):
     days, _terms = demo.report_days(timezone.localdate())
-    first, last = demo._year_before(days[0]), demo._year_before(days[-1])
+    first, last = queries.same_day_last_year(days[0]), queries.same_day_last_year(days[-1])
     earlier = SchoolDayRollup.objects.filter(date__range=(first, last))
     assert set(earlier.values_list("date", flat=True)) == set(school_days(first, last))
     assert not ClassReport.objects.filter(date__lte=last).exists()
