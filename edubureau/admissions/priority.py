@@ -30,10 +30,11 @@ FENGXIAN_2024 = [
     (9, "其他", {}),
 ]  # fmt: skip
 
-CONDITION_KEYS = {
+# In the order a reader says them (describe); PostgreSQL's jsonb keeps keys in its own order.
+CONDITION_KEYS = (
     "person_household", "proof", "owner", "full_share", "min_holding_years", "hukou_local",
     "residence_permit", "points_met",
-}  # fmt: skip
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _check(key: str, wanted, facts: Facts, on: datetime.date) -> tuple[bool, str
 def describe(conditions: dict) -> str:
     """The conditions of a tier as a reader says them: "人户一致；居住证明：房产证；产权人：父母；产权份额 100%"."""
     parts = []
-    for key, wanted in conditions.items():
+    order = {key: i for i, key in enumerate(CONDITION_KEYS)}
+    for key, wanted in sorted(conditions.items(), key=lambda item: order.get(item[0], len(order))):
         listed = "或".join(wanted) if isinstance(wanted, list | tuple) else str(wanted)
         if key == "person_household":
             parts.append(f"人户{wanted}")
@@ -144,7 +146,7 @@ def parse(text: str) -> dict:
 
 
 def validate_conditions(conditions: dict) -> None:
-    unknown = set(conditions) - CONDITION_KEYS
+    unknown = set(conditions) - set(CONDITION_KEYS)
     if unknown:
         raise ValueError(
             f"未知的顺位条件：{'、'.join(sorted(unknown))}；可用：{'、'.join(sorted(CONDITION_KEYS))}。"

@@ -112,7 +112,13 @@ def admissions(user, today):
     )
     if not campaigns:
         return []
-    campaigns = [c for c in campaigns if c.year == campaigns[0].year]
+    # The latest year's campaigns and, when those have no applicants yet (autumn: next year's is being
+    # prepared), the latest ones that have: the year just finished keeps its results in view.
+    with_applicants = set(
+        Application.objects.for_user(user).order_by().values_list("campaign__year", flat=True).distinct()
+    )
+    years = {campaigns[0].year, max(with_applicants, default=campaigns[0].year)}
+    campaigns = [c for c in campaigns if c.year in years]
     ids = [c.pk for c in campaigns]
     counts: dict[int, dict] = {}
     rows = Application.objects.for_user(user).filter(campaign__in=ids).order_by()
@@ -136,7 +142,7 @@ def admissions(user, today):
         seats = places.get(c.pk) or 0
         run = latest_runs.get(c.pk)
         detail = [
-            _("当前阶段：%(stages)s") % {"stages": c.current_stages},
+            _("当前阶段：%(stages)s") % {"stages": c.stage_summary},
             _("计划学位 %(places)s，报名/学位 %(ratio)s")
             % {"places": seats, "ratio": f"{applicants / seats:.2f}" if seats else "—"},
             _("已验证通过 %(passed)s，待验证 %(pending)s")

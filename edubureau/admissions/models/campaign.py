@@ -127,6 +127,23 @@ class Campaign(models.Model):
     def current_stages(self) -> str:
         return "、".join(s.get_kind_display() for s in self.open_stages()) or "—"
 
+    @property
+    def stage_summary(self) -> str:
+        """Where the campaign is, in one phrase: its open stages, else the next one and when it is
+        planned to start, else that it is over."""
+        if self.open_stages():
+            return self.current_stages
+        waiting = [s for s in self.stages.all() if s.opened_at is None]
+        if not waiting:
+            return str(_("已全部结束")) if self.stages.all() else "—"
+        first = min(waiting, key=lambda s: s.order)
+        if first.planned_start:
+            return _("未开始，下一阶段：%(stage)s（计划 %(date)s 开始）") % {
+                "stage": first.get_kind_display(),
+                "date": f"{first.planned_start:%Y-%m-%d}",
+            }
+        return _("未开始，下一阶段：%(stage)s") % {"stage": first.get_kind_display()}
+
 
 def default_birth_window(entry_grade: str, year: int) -> tuple[datetime.date | None, datetime.date | None]:
     """Age N by 31 August of the entry year: born 1 September (year−N−1) … 31 August (year−N)."""
