@@ -49,6 +49,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from edubureau.accounts.models import User
+from edubureau.core import caching
 from edubureau.org.models import School, SchoolStatus
 from edubureau.people.calendar import school_days
 from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student, StudentStatus, Term
@@ -454,6 +455,7 @@ class _Builder:
             rows.append(r)
         _copy_dicts(SchoolDayRollup, rows)
         _reset_sequences([SchoolDayRollup])
+        caching.written(SchoolDayRollup)  # raw writes send no signal: renew what server processes remember
         self.counts["学校日汇总"] = len(rows)
 
     def _staff(self, rollups) -> None:
@@ -561,6 +563,7 @@ class _Builder:
                 row["staff_on_duty"] = row["staff_sick"] = None
                 rows.append(row)
         _copy_dicts(SchoolDayRollup, rows)
+        caching.written(SchoolDayRollup)
         self.counts["学校日汇总（去年同期）"] = len(rows)
 
     # ------------------------------------------------------------ alerts
