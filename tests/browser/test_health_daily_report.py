@@ -4,53 +4,31 @@ day); the 校医 sees the school summary; the 体卫艺科 user sees completenes
 closes it."""
 
 import datetime
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
 from edubureau.accounts.models import Department
 from edubureau.accounts.roles import ALL, Role
 from edubureau.core.idcodes import make_resident_id
-from edubureau.health.models import Alert, AlertStatus, ClassReport, ClassReportVersion, ClusterRule, SickCase
-from edubureau.org.models import District, School, Stage
-from edubureau.people.models import SchoolClass, SchoolYear, Staff, Student, Term
-
-
-def latest_weekday(day: datetime.date) -> datetime.date:
-    while day.weekday() >= 5:
-        day -= datetime.timedelta(days=1)
-    return day
+from edubureau.health.models import Alert, AlertStatus, ClassReport, ClassReportVersion, SickCase
+from edubureau.people.models import SchoolClass, SchoolYear, Staff
+from tests.browser.around_today import add_pupils, latest_weekday, school_in_term, seed_rules_if_flushed
 
 
 @pytest.fixture
 def district_day(transactional_db):
     """One primary school with two classes of eight pupils, in a term around today, and the users."""
-    if not ClusterRule.objects.exists():  # a transactional test flushes the seeded rules of the migration
-        importlib.import_module("edubureau.health.migrations.0002_seed_rules").seed(apps, None)
+    seed_rules_if_flushed()
     today = timezone.localdate()
-    year = SchoolYear.objects.create(
-        start_year=today.year - 1, start_date=today - datetime.timedelta(days=200),
-        end_date=today + datetime.timedelta(days=100), is_current=True,
-    )  # fmt: skip
-    Term.objects.create(school_year=year, number=1, start_date=today - datetime.timedelta(days=90),
-                        end_date=today + datetime.timedelta(days=30))  # fmt: skip
-    district = District.objects.create(code="310112", name="闵行区")
-    school = School.objects.create(district=district, code="2131000001", name="闵行区实验小学", short_name="实验小学",
-                                   stage=Stage.PRIMARY)  # fmt: skip
+    school = school_in_term()
+    year = SchoolYear.objects.get(is_current=True)
     classes = [
         SchoolClass.objects.create(school=school, school_year=year, grade=3, class_no=n) for n in (1, 2)
     ]
-    pupils = []
-    for n in range(8):
-        birth = datetime.date(2017, 3, n + 1)
-        pupils.append(Student.objects.create(
-            name=f"学生{'甲乙丙丁戊己庚辛'[n]}", gender="男", birth_date=birth, school=school, school_class=classes[0],
-            id_number=make_resident_id("310112", birth, 10 + n, True),
-        ))  # fmt: skip
+    pupils = add_pupils(classes[0], [f"学生{c}" for c in "甲乙丙丁戊己庚辛"])
     department = Department.objects.create(name="体卫艺科", grants={m: list(ALL) for m in ["health"]})
     teacher = Staff.objects.create(
         name="孙老师", gender="女", birth_date=datetime.date(1985, 3, 4), school=school,

@@ -2,52 +2,28 @@
 service, then given to the school's 校医, appears in the bell of that user — the unread count and the
 entry in the dropdown — and opening it leads to the alert and lowers the count."""
 
-import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
 from edubureau.accounts.models import Department
 from edubureau.accounts.roles import ALL, Role
-from edubureau.core.idcodes import make_resident_id
 from edubureau.health import services
-from edubureau.health.models import ClusterRule
 from edubureau.health.tests.conftest import report
-from edubureau.org.models import District, School, Stage
-from edubureau.people.models import SchoolClass, SchoolYear, Student, Term
-
-
-def latest_weekday(day: datetime.date) -> datetime.date:
-    while day.weekday() >= 5:
-        day -= datetime.timedelta(days=1)
-    return day
+from edubureau.people.models import SchoolClass, SchoolYear
+from tests.browser.around_today import add_pupils, latest_weekday, school_in_term, seed_rules_if_flushed
 
 
 @pytest.fixture
 def school_with_pupils(transactional_db):
-    if not ClusterRule.objects.exists():  # a transactional test flushes the seeded rules of the migration
-        importlib.import_module("edubureau.health.migrations.0002_seed_rules").seed(apps, None)
+    seed_rules_if_flushed()
     today = timezone.localdate()
-    year = SchoolYear.objects.create(
-        start_year=today.year - 1, start_date=today - datetime.timedelta(days=200),
-        end_date=today + datetime.timedelta(days=100), is_current=True,
-    )  # fmt: skip
-    Term.objects.create(school_year=year, number=1, start_date=today - datetime.timedelta(days=90),
-                        end_date=today + datetime.timedelta(days=30))  # fmt: skip
-    district = District.objects.create(code="310112", name="闵行区")
-    school = School.objects.create(district=district, code="2131000001", name="闵行区实验小学", short_name="实验小学",
-                                   stage=Stage.PRIMARY)  # fmt: skip
-    school_class = SchoolClass.objects.create(school=school, school_year=year, grade=3, class_no=2)
-    pupils = [
-        Student.objects.create(
-            name=f"学生{n}", gender="男", birth_date=datetime.date(2017, 3, n + 1), school=school,
-            school_class=school_class, id_number=make_resident_id("310112", datetime.date(2017, 3, n + 1), 10 + n, True),
-        )
-        for n in range(3)
-    ]  # fmt: skip
+    school = school_in_term()
+    school_class = SchoolClass.objects.create(
+        school=school, school_year=SchoolYear.objects.get(is_current=True), grade=3, class_no=2
+    )
+    pupils = add_pupils(school_class, [f"学生{n}" for n in range(3)])
     department = Department.objects.create(name="体卫艺科", grants={"health": list(ALL)})
     return {
         "class": school_class, "pupils": pupils, "day": latest_weekday(today),

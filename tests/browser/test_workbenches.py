@@ -15,35 +15,21 @@ from conftest import PASSWORD, make_user
 from edubureau.accounts.roles import Role
 from edubureau.core.idcodes import make_resident_id
 from edubureau.health.services import submit_class_report
-from edubureau.org.models import District, School, Stage
-from edubureau.people.models import CalendarDay, SchoolClass, SchoolYear, Staff, Student, Term
+from edubureau.people.models import SchoolClass, SchoolYear, Staff
+from tests.browser.around_today import add_pupils, school_in_term
 
 
 @pytest.fixture
 def school_today(transactional_db):
     """A primary school with 三年级 (1) and (2) of six pupils, in a term around today; today a school day."""
     today = timezone.localdate()
-    year = SchoolYear.objects.create(
-        start_year=today.year - 1, start_date=today - datetime.timedelta(days=200),
-        end_date=today + datetime.timedelta(days=100), is_current=True,
-    )  # fmt: skip
-    Term.objects.create(school_year=year, number=1, start_date=today - datetime.timedelta(days=60),
-                        end_date=today + datetime.timedelta(days=30))  # fmt: skip
-    if today.weekday() >= 5:
-        CalendarDay.objects.create(date=today, kind=CalendarDay.Kind.MAKEUP, name="调休")
-    district = District.objects.create(code="310112", name="闵行区")
-    school = School.objects.create(district=district, code="2131000001", name="闵行区实验小学",
-                                   short_name="实验小学", stage=Stage.PRIMARY)  # fmt: skip
+    school = school_in_term(term_began_days_ago=60, today_a_school_day=True)
+    year = SchoolYear.objects.get(is_current=True)
     classes = [
         SchoolClass.objects.create(school=school, school_year=year, grade=3, class_no=n) for n in (1, 2)
     ]
     for c in classes:
-        for n in range(6):
-            birth = datetime.date(2017, 3, n + 1)
-            Student.objects.create(
-                name=f"学生{n}", gender="男", birth_date=birth, school=school, school_class=c,
-                id_number=make_resident_id("310112", birth, 10 + n + 10 * c.class_no, True),
-            )  # fmt: skip
+        add_pupils(c, [f"学生{n}" for n in range(6)], first_serial=10 + 10 * c.class_no)
     teacher = Staff.objects.create(
         name="孙老师", gender="女", birth_date=datetime.date(1985, 3, 4), school=school,
         id_number=make_resident_id("310112", datetime.date(1985, 3, 4), 31, False),
