@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
+from edubureau.core.gongwen import Block, GongwenDocument, Table, write_docx
 from edubureau.core.spreadsheets import write_rows_xlsx
 
 from .indicators import INDICATOR_LABELS, INDICATORS, STAGE_LABELS
@@ -72,49 +71,17 @@ def _method_lines(result) -> list[str]:
     ]
 
 
-def _table(document, headers, rows, font_size=7.5):
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = str(text)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(font_size)
-    return table
-
-
 def evaluation_docx(result, year) -> io.BytesIO:
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
-    document.add_heading(f"{year} 县域义务教育优质均衡发展 资源配置评估表", level=1)
-    for line in _method_lines(result):
-        document.add_paragraph(line)
-    document.add_heading("一、学校资源配置指标", level=2)
-    headers = [
-        "学段",
-        "学校标识码",
-        "学校名称",
-        "学生数",
-        *[k.upper() for k in INDICATORS],
-        "达标项数",
-        "评估结果",
-        "未达标指标",
+    """The evaluation table in the 公文 layout (core.gongwen) on landscape A4: 14 columns of figures."""
+    headers = ["学段", "学校标识码", "学校名称", "学生数", *[k.upper() for k in INDICATORS], "达标项数", "评估结果",
+               "未达标指标"]  # fmt: skip
+    blocks: list[Block | Table] = [Block(text=line) for line in _method_lines(result)]
+    blocks += [
+        Block(level=1, heading="一、学校资源配置指标"),
+        Table(headers, school_rows(result), size=Pt(7.5)),
+        Block(text="指标：" + "；".join(f"{k.upper()} {INDICATOR_LABELS[k]}" for k in INDICATORS)),
+        Block(level=1, heading="二、校际差异系数"),
+        Table(CV_HEADERS, cv_rows(result), size=Pt(9)),
     ]
-    _table(document, headers, school_rows(result))
-    document.add_paragraph("指标：" + "；".join(f"{k.upper()} {INDICATOR_LABELS[k]}" for k in INDICATORS))
-    document.add_heading("二、校际差异系数", level=2)
-    _table(document, CV_HEADERS, cv_rows(result), font_size=9)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    buffer.seek(0)
-    return buffer
+    document = GongwenDocument(f"{year} 县域义务教育优质均衡发展 资源配置评估表", blocks, landscape=True)
+    return io.BytesIO(write_docx(document))

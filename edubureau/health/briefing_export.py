@@ -7,10 +7,7 @@ out, so the page, the two downloads and a test all show the same numbers.
 import io
 from dataclasses import dataclass, field
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-
+from edubureau.core.gongwen import Block, GongwenDocument, Table, write_docx
 from edubureau.core.spreadsheets import write_rows_xlsx
 
 
@@ -30,14 +27,6 @@ class Briefing:
     sections: list[Section] = field(default_factory=list)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
 def to_xlsx(briefing: Briefing) -> bytes:
     """A 概况 sheet with the headline figures, then one sheet per section."""
     buffer = io.BytesIO()
@@ -48,37 +37,13 @@ def to_xlsx(briefing: Briefing) -> bytes:
 
 
 def to_docx(briefing: Briefing) -> bytes:
-    """A Word document: title, date, headline figures, then each section as a table."""
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.size = Pt(10.5)
-    heading = document.add_heading(briefing.title, level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    date_line = document.add_paragraph(briefing.date_label)
-    date_line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_heading("一、概况", level=2)
-    _table(document, ["项目", "数值"], [[label, value] for label, value in briefing.summary])
+    """A Word document in the 公文 layout (core.gongwen): title, date, headline figures, then each
+    section as a table."""
+    blocks: list[Block | Table] = [Block(text=briefing.date_label)]
+    blocks += [Block(level=1, heading="一、概况"), Table(["项目", "数值"], [list(pair) for pair in briefing.summary])]
     numerals = "二三四五六七八九十"
     for n, section in enumerate(briefing.sections):
         prefix = numerals[n] if n < len(numerals) else str(n + 2)
-        document.add_heading(f"{prefix}、{section.title}", level=2)
-        if section.rows:
-            _table(document, section.headers, section.rows)
-        else:
-            document.add_paragraph(section.empty)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _table(document, headers: list[str], rows: list[list]) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = header
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = _cell(value)
+        blocks.append(Block(level=1, heading=f"{prefix}、{section.title}"))
+        blocks.append(Table(section.headers, section.rows) if section.rows else Block(text=section.empty))
+    return write_docx(GongwenDocument(briefing.title, blocks))

@@ -17,10 +17,10 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from edubureau.core.gongwen import Block, GongwenDocument, chinese_date, write_docx
 from edubureau.core.spreadsheets import write_rows_xlsx
 
 from . import services
-from .gongwen import Block, GongwenDocument, chinese_date, write_docx
 from .models import Plan, ProgressReport, Target, Task, TaskStatus, chinese_numeral
 
 Part = tuple[str, list[Block]]  # (heading without its number, blocks)
@@ -280,7 +280,7 @@ def preview(plan: Plan) -> GongwenDocument:
 
 def preview_sections(plan: Plan) -> list[tuple[str, list[str]]]:
     """[("特色亮点", [paragraph, …]), ("完成情况", …), ("问题挑战", …), ("下一步计划", …)] for the page."""
-    from .gongwen import fullwidth
+    from edubureau.core.gongwen import fullwidth
 
     return [
         (name, [fullwidth(b.heading + b.text) for b in blocks])

@@ -92,6 +92,8 @@ def test_it_exports_the_evaluation_table(demo, client):
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
     text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert f"{cv:g}" in text and "未达标" in text
+    section = document.sections[0]  # the 公文 layout, on landscape A4 for its 14 columns
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
 
 
 def test_school_users_see_their_own_school_only(demo, client):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 
 from edubureau.core.models import AccessRecord
 from edubureau.core.testing import downloaded_workbook, read_xlsx
@@ -111,6 +112,9 @@ def test_the_briefing_page_and_its_downloads_agree(login, health_officer, report
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "全区师生健康日报简报" in text and "2025年11月17日（星期一）" in text
     assert "三年级（3）班" in cells and "发热" in cells
+    section = document.sections[0]  # the 公文 layout: A4, 仿宋_GB2312 body
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert document.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert AccessRecord.objects.filter(kind=AccessRecord.Kind.EXPORT, what__contains="简报").count() == 2
 
 

@@ -13,7 +13,7 @@ from docx.shared import Mm, Pt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edubureau.workplan.gongwen import Block, GongwenDocument, fullwidth, write_docx
+from edubureau.core.gongwen import Block, GongwenDocument, fullwidth, write_docx
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +162,21 @@ def test_it_converts_to_pdf_with_libreoffice(tmp_path):
         timeout=180,
     )
     assert (tmp_path / "总结.pdf").stat().st_size > 1000
+
+
+def test_it_writes_tables_in_the_body_font_with_a_repeated_header_row():
+    from edubureau.core.gongwen import Table
+
+    data = write_docx(GongwenDocument("简报", [Block(level=1, heading="一、概况"), Table(["项目", "数值"], [["因病缺课", 2], ["比率", 0.125], ["空", None]])]))
+    document = docx.Document(io.BytesIO(data))
+    (table,) = document.tables
+    assert [[c.text for c in r.cells] for r in table.rows] == [["项目", "数值"], ["因病缺课", "2"], ["比率", "0.125"], ["空", ""]]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(run.font.size == Pt(12) for r in table.rows for c in r.cells for p in c.paragraphs for run in p.runs)
+    assert document.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+def test_it_turns_the_page_for_a_landscape_document():
+    document = docx.Document(io.BytesIO(write_docx(GongwenDocument("评估表", [Block(text="正文")], landscape=True))))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)

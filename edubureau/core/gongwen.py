@@ -1,7 +1,10 @@
 """Write an official document (公文) as .docx in the GB/T 9704-2012 layout, with python-docx.
 
-Pure module (no Django): the input is a plain structure (title, blocks, 落款, date), so the summary,
-the progress report and the 工作要点 all share one writer and it can be tested alone.
+Pure module (no Django): the input is a plain structure (title, blocks, 落款, date), so every
+generated Word document — the summary, the progress report, the 工作要点, the health briefing, the
+equity evaluation table — shares one writer and it can be tested alone. Blocks are paragraphs or
+tables (`Table`: 仿宋 小四 in a grid, the header row repeated on each page); a wide table asks for a
+landscape A4 page (`GongwenDocument.landscape`).
 
 The layout (docs: shared/domain/documents.md): A4; margins 37 mm top, 28 mm left, 26 mm right,
 35 mm bottom; title 2号 (22 pt) 方正小标宋简体 centred with one blank line after; body 3号 (16 pt)
@@ -23,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from docx import Document
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
@@ -47,6 +50,7 @@ FALLBACKS = {
 BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
+TABLE_SIZE = Pt(12)  # 小四: the body's 3号 leaves a table of more than four columns unreadable
 LINE = Pt(28)  # 固定值 28 磅: 22 lines in the 225 mm text block
 TITLE_LINE = Pt(35)  # a 22 pt title needs more than 28 pt or its strokes are clipped
 
@@ -66,16 +70,26 @@ class Block:
 
 
 @dataclass
+class Table:
+    """A table between paragraphs: a header row and rows of cells (None → empty)."""
+
+    headers: list[str]
+    rows: list[list]
+    size: Pt = field(default_factory=lambda: TABLE_SIZE)
+
+
+@dataclass
 class GongwenDocument:
     title: str
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[Block | Table] = field(default_factory=list)
     signature: str = ""  # 发文机关署名
     date: datetime.date | None = None  # 成文日期
+    landscape: bool = False  # A4 turned: for tables too wide for a portrait page
 
     def plain_text(self) -> str:
         """The document as text (for previews and tests): title, then one line per block."""
         lines = [self.title]
-        lines += [fullwidth(b.heading + b.text) for b in self.blocks]
+        lines += [fullwidth(b.heading + b.text) for b in self.blocks if isinstance(b, Block)]
         if self.signature:
             lines.append(self.signature)
         if self.date:
@@ -113,7 +127,7 @@ def fullwidth(text: str) -> str:
 
 def write_docx(doc: GongwenDocument) -> bytes:
     document = Document()
-    _page_setup(document)
+    _page_setup(document, landscape=doc.landscape)
     _styles(document)
     _font_fallbacks(document)
     _page_numbers(document)
@@ -128,7 +142,10 @@ def write_docx(doc: GongwenDocument) -> bytes:
         _paragraph(document, ids["公文标题"]).add_run(fullwidth(line))
     _paragraph(document)  # one blank line between title and body
     for block in doc.blocks:
-        _add_block(document, block, ids)
+        if isinstance(block, Table):
+            _add_table(document, block)
+        else:
+            _add_block(document, block, ids)
     if doc.signature or doc.date:
         _paragraph(document)
         _paragraph(document)
@@ -160,10 +177,49 @@ def _add_block(document, block: Block, ids: dict[str, str]) -> None:
     paragraph.add_run(fullwidth(block.text))
 
 
-def _page_setup(document) -> None:
+def _add_table(document, table: Table) -> None:
+    grid = document.add_table(rows=1, cols=len(table.headers))
+    grid.style = "Table Grid"
+    header = grid.rows[0]
+    _repeat_as_header(header)
+    for row, values, bold in [(header, table.headers, True)] + [
+        (grid.add_row(), values, False) for values in table.rows
+    ]:
+        for cell, value in zip(row.cells, values, strict=True):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER if bold else None
+            run = paragraph.add_run(fullwidth(_cell_text(value)))
+            run.font.size = table.size
+            run.bold = bold
+    _paragraph(document)  # a table is followed by a paragraph, or Word joins it to the next table
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _repeat_as_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    mark = OxmlElement("w:tblHeader")
+    mark.set(qn("w:val"), "true")
+    trpr.append(mark)
+
+
+def _page_setup(document, *, landscape: bool = False) -> None:
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance = Mm(15)
