@@ -9,11 +9,16 @@ Pure module (no Django), so it is unit-tested and benchmarked alone. The pipelin
 2. `clean_lines`: drop web-page boilerplate (navigation, 发布时间/来源/浏览次数, 打印本页/关闭窗口, share
    links, "由会员分享" banners) and page-break artefacts of pasted web text (a line starting "6、" that
    continues the previous sentence is a page number, not a task), and find the title.
+   `trim_furniture` first cuts the page around a web copy: menu lines before the title, and from the
+   first end marker (相关阅读 / 上一篇 / 返回顶部 / 分享到 …) that only furniture-like lines follow.
 3. `parse_structure`: one left-to-right scan for heading markers (一、 / （一） / 1. 1、 and bare "1加快…" /
    （1） / ①) at sentence boundaries. A marker only counts when its number continues the numbering of
    its level (1, 2, 3 … under the same parent, or continuing the previous section's numbering), so
-   figures such as "。57名教师" and page numbers never become tasks.
-4. `extract_targets`: number + unit + the clause it comes from ("建成…考场41个" → 41 个).
+   figures such as "。57名教师" and page numbers never become tasks. A title that runs straight into
+   一是 / 首先 / 第一 ("后勤保障迈上新台阶一是…") stops there, and the points become its items. In a .docx,
+   short all-bold paragraphs followed by body text are numbered 一、二、三 when the document has no 一、.
+4. `extract_targets`: number + unit + the clause it comes from ("建成…考场41个" → 41 个), also in
+   Chinese numerals ("新增学位八百六十个" → 860 个, "百分之九十五" → 95 %).
 
 Every regex here is linear: no nested quantifiers, bounded look-arounds, bounded windows around
 matches, so 10 MB of one paragraph is parsed in seconds, not hours.
@@ -242,16 +247,55 @@ def docx_text(data: bytes, filename: str) -> str:
 def _docx_lines(document) -> list[str]:
     """Paragraphs and table cells in document order; Word's automatic list numbers written out."""
     from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
     numbering = _Numbering(document)
     lines: list[str] = []
+    bold: list[bool] = []  # the line is an unnumbered paragraph set in bold (or a Heading style)
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(numbering.prefix(child) + _paragraph_text(child))
+            prefix = numbering.prefix(child)
+            text = _paragraph_text(child)
+            lines.append(prefix + text)
+            bold.append(not prefix and _bold_heading(Paragraph(child, document), text))
         elif child.tag == qn("w:tbl"):
             for p in child.iter(qn("w:p")):
                 lines.append(_paragraph_text(p))
-    return lines
+                bold.append(False)
+    return _number_bold_headings(lines, bold)
+
+
+def _bold_heading(paragraph, text: str) -> bool:
+    """A short paragraph without a sentence in it, all of whose runs are bold (or in a Heading style)."""
+    text = text.strip()
+    if not text or len(text) > 40 or re.search("[。！？；!?;]", text) or HEADING_START.match(text):
+        return False
+    try:
+        style = paragraph.style
+        name = (style.name or "") if style is not None else ""
+        if name.lower().startswith("heading") or name.startswith("标题"):
+            return True
+        style_bold = bool(style is not None and style.font.bold)
+        runs = [r for r in paragraph.runs if r.text.strip()]
+        return bool(runs) and all(r.bold or (r.bold is None and style_bold) for r in runs)
+    except (AttributeError, KeyError, ValueError):  # a broken style part: not a heading
+        return False
+
+
+def _number_bold_headings(lines: list[str], bold: list[bool]) -> list[str]:
+    """Bold headings without numbers become 一、二、三 … when the document has no 一、 headings of its own.
+
+    The first paragraph (the title) is never one, and a heading must be followed by body text.
+    """
+    if any(LEVEL_ONE.match(line) for line in lines):
+        return lines
+    present = [i for i, line in enumerate(lines) if line.strip()]
+    out, count = list(lines), 0
+    for k, i in enumerate(present[1:-1], start=1):
+        if bold[i] and not bold[present[k + 1]]:
+            count += 1
+            out[i] = f"{chinese_numeral(count)}、{lines[i].strip()}"
+    return out
 
 
 def _paragraph_text(p) -> str:
@@ -461,6 +505,7 @@ PAGE_NUMBER_LINE = re.compile(
     r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d{1,4}\s*页.{0,12}|\d{1,4}\s*/\s*\d{1,4})$"
 )
 LINE_MARKER = re.compile(r"^(\d{1,3})([、.．])\s*(?=\S)")
+LEVEL_ONE = re.compile(r"^\s*[一二三四五六七八九十]{1,3}[、．.]")
 HEADING_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．]|[①-⑳])"
 )
@@ -489,15 +534,69 @@ class Cleaned:
     messages: list[str]
 
 
+# After a web document's end: the first of these starts the page furniture (related lists, share links …).
+END_MARKER = re.compile(
+    r"^(?:[【\[]?(?:相关阅读|相关文章|相关新闻|相关推荐|相关链接|推荐阅读|延伸阅读|猜你喜欢|热点推荐|热门文章|精彩推荐|"
+    r"上一篇|下一篇|上一条|下一条|返回顶部|返回列表|分享到|分享$|责任编辑|编辑[:：]|更多$|查看更多|打印本页|关闭窗口|【打印】|【关闭】)"
+    r"|.{0,20}(?:更多\s*[>»›]+|>>$))"
+)
+# Furniture-like: a URL, a category or tag label, a publication date, a short line without a sentence.
+FURNITURE_LINE = re.compile(
+    r"https?://|www\.|^(?:栏目|分类|类别|标签|关键词|所属栏目|来源|信息来源|作者|编辑|责任编辑)[:：]|"
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$|[|｜]"
+)
+SHORT_LINE = 30
+
+
+def _is_content(line: str) -> bool:
+    """A paragraph of the document: a sentence (ends in 。！？ or has one inside) that is not furniture."""
+    if FURNITURE_LINE.search(line) or (len(line) <= META_MAX and META_LINE.search(line)):
+        return False
+    return line[-1] in "。！？!?；;" or (len(line) > SHORT_LINE and "。" in line)
+
+
+def _furniture_like(line: str) -> bool:
+    return not _is_content(line) and (len(line) <= SHORT_LINE * 2 or FURNITURE_LINE.search(line) is not None)
+
+
+def trim_furniture(lines: list[str]) -> tuple[list[str], int]:
+    """Cut the web page around a document: navigation before its title, related lists / share links after.
+
+    The end is the first end marker ("相关阅读", "上一篇", "返回顶部", "分享到" …) after which no line is a
+    sentence of content; then trailing furniture-like lines (URLs, labels, dates, short link titles that
+    follow a marker or a URL) go too. The start is the first line that reads like the title
+    (…工作要点/总结/计划 …), when only short menu lines come before it. Content is never cut.
+    """
+    n = len(lines)
+    # furniture_from[i]: every line from i to the end is furniture-like (one backward pass, not quadratic)
+    furniture_from = [True] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        furniture_from[i] = furniture_from[i + 1] and _furniture_like(lines[i])
+    end = n
+    for i, line in enumerate(lines):
+        if len(line) <= META_MAX and END_MARKER.match(line) and furniture_from[i + 1]:
+            end = i
+            break
+    while end > 0 and FURNITURE_LINE.search(lines[end - 1]) and not _is_content(lines[end - 1]):
+        end -= 1
+    start = 0
+    for i, line in enumerate(lines[: min(end, 40)]):
+        if len(line) <= 60 and TITLE_PREFIX.match(line) and not re.search("[。！？!?；;]", line[:-1]):
+            if i and all(len(x) <= SHORT_LINE and not _is_content(x) for x in lines[:i]):
+                start = i
+            break
+        if _is_content(line) or HEADING_START.match(line):
+            break
+    return lines[start:end], start + n - end
+
+
 def clean_lines(text: str) -> Cleaned:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     text = re.sub("[\u200b\u200c\u200d\ufeff]", "", text)
     messages: list[str] = []
-    lines, dropped = [], 0
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            continue
+    raw_lines, dropped = trim_furniture([raw.strip() for raw in text.split("\n") if raw.strip()])
+    lines = []
+    for line in raw_lines:
         if (
             (len(line) <= META_MAX and META_LINE.search(line))
             or (len(line) <= SITE_MAX and SITE_LINE.search(line))
@@ -590,7 +689,7 @@ def _split_title(lines: list[str]) -> tuple[str, list[str]]:
 # Ranks follow GB/T 9704: 一、 > （一） > 1. > （1） > ①.
 BOUNDARY = r"(?:^|(?<=[。！？；!?;]))[ \t]*"
 MARKERS = (
-    r"(?P<l1>[一二三四五六七八九十]{1,3})[、．]"
+    r"(?P<l1>[一二三四五六七八九十]{1,3})(?:[、．]|\.(?!\d))"
     r"|[（(](?P<l2>[一二三四五六七八九十]{1,3})[）)]"
     r"|[（(](?P<l4>\d{1,3})[）)]"
     r"|(?P<l5>[①-⑳])"
@@ -606,6 +705,72 @@ NOT_AFTER_BARE = set(
 )
 
 
+# A run-on enumeration inside a heading ("2.后勤保障迈上新台阶一是完善食堂管理。二是……"): 一是/二是 …,
+# 首先/其次/再次/最后, 第一/第二 … (followed by a comma or 是). Each list: its words in order.
+ENUM_ORDINALS = "一二三四五六七八九十"
+ENUM_WORD = re.compile(
+    r"(?P<shi>[一二三四五六七八九十]{1,2})是|(?P<seq>首先|其次|再次|然后|最后)|第(?P<di>[一二三四五六七八九十]{1,2})(?=[，,、是：:])"
+)
+ENUM_SEQ = ("首先", "其次", "再次", "然后", "最后")
+ENUM_WINDOW = 4000  # the second enumerator must follow within this many characters
+
+
+def _enum_key(m: re.Match) -> tuple[str, int] | None:
+    """(family, position) of an enumerator: ("shi", 1) for 一是, ("seq", 1) for 首先 …"""
+    if m.group("seq"):
+        word = m.group("seq")
+        return "seq", (ENUM_SEQ.index(word) + 1 if word != "最后" else 99)
+    family = "shi" if m.group("shi") else "di"
+    n = cn_to_int(m.group(family))
+    return None if n is None else (family, n)
+
+
+def _enum_follows(text: str, family: str, start: int) -> bool:
+    """The enumeration goes on: 二是 / 其次 / 第二 (or 最后) follows at a sentence boundary."""
+    for m in ENUM_WORD.finditer(text, start, start + ENUM_WINDOW):
+        key = _enum_key(m)
+        if key and key[0] == family and key[1] in (2, 99) and _at_boundary(text, m.start()):
+            return True
+    return False
+
+
+def _at_boundary(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] in TERMINAL + "\n"
+
+
+def split_enumeration(text: str) -> list[Item]:
+    """"一是完善食堂管理。……二是……。三是……。" → one item per point, numbered 1, 2, 3 (else [])."""
+    starts: list[tuple[int, int]] = []  # (position, end of the enumerator word)
+    family, expected = None, 1
+    for m in ENUM_WORD.finditer(text):
+        key = _enum_key(m)
+        if key is None or not _at_boundary(text, m.start()):
+            continue
+        if family is None and key[1] == 1:
+            family = key[0]
+        elif family is None or key[0] != family or key[1] not in (expected, 99):
+            continue
+        starts.append((m.start(), m.end()))
+        expected += 1
+        if key[1] == 99:
+            break
+    if len(starts) < 2 or text[: starts[0][0]].strip():
+        return []
+    items = []
+    for k, (begin, word_end) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(text)
+        point = text[begin:end].strip()
+        body = text[word_end:end].lstrip(" ，,、：:")
+        stop = TITLE_END.search(body, 0, MAX_TITLE + 1)
+        title = body[: stop.start()] if stop else body[:MAX_TITLE]
+        rest = body[stop.end() :].strip() if stop else body[MAX_TITLE:].strip()
+        items.append(Item(str(k + 1), title.strip(" ，,"), rest, extract_targets(point)))
+    return items
+
+
 @dataclass
 class _Node:
     rank: int
@@ -615,6 +780,7 @@ class _Node:
     parts: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
     last_child: dict[int, int] = field(default_factory=dict)  # rank → number of the last child of that rank
+    run_on: bool = False  # the title ran straight into 一是 / 首先 / 第一: the points are its items
 
 
 class _StructureParser:
@@ -696,6 +862,15 @@ class _StructureParser:
             if marker is not None and marker[0] > node.rank and self._acceptable(*marker, em.end()):
                 node.title = self.text[start : em.start()].strip(" ，,：:")
                 return self._open(*marker, em.end())
+        for en in ENUM_WORD.finditer(self.text, start + 2, title_end):
+            key = _enum_key(en)
+            # "后勤保障迈上新台阶一是完善食堂管理。二是……": the title stops before 一是 / 首先 / 第一.
+            if key and key[1] == 1 and self.text[en.start() - 1] not in TERMINAL + "，,、":
+                if not _enum_follows(self.text, key[0], en.end()):
+                    break  # only the first 一是 / 首先 / 第一 of a title is tried: bounded work per heading
+                node.title = self.text[start : en.start()].strip(" ：:")
+                node.run_on = True
+                return en.start()
         if stop is None:
             # A run-on sentence: cut the title at the first comma, the rest is text.
             comma = re.compile(r"[，,：:]").search(self.text, start, title_end)
@@ -723,14 +898,23 @@ def _join(parts: list[str]) -> str:
 
 
 def _to_item(node: _Node) -> Item:
-    text = _join(node.parts)
+    text, children = _body(node)
     return Item(
         number=node.label,
         title=node.title,
         text=text,
         targets=extract_targets(node.title) + extract_targets(text),
-        items=[_to_item(c) for c in node.children],
+        items=children,
     )
+
+
+def _body(node: _Node) -> tuple[str, list[Item]]:
+    """Text and items of a heading; a run-on enumeration's points become its items (text moves to them)."""
+    text = _join(node.parts)
+    children = [_to_item(c) for c in node.children]
+    if node.run_on and not children and (points := split_enumeration(text)):
+        return "", points
+    return text, children
 
 
 def parse_text(text: str, *, fallback_title: str = "") -> ParsedDocument:
@@ -744,9 +928,8 @@ def parse_text(text: str, *, fallback_title: str = "") -> ParsedDocument:
     loose: list[_Node] = []  # numbered items outside any 一、二、三 section
     for child in root.children:
         if child.rank == 1:
-            sections.append(
-                Section(child.label, child.title, _join(child.parts), [_to_item(c) for c in child.children])
-            )
+            text, items = _body(child)
+            sections.append(Section(child.label, child.title, text, items))
         elif sections:
             sections[-1].items.append(_to_item(child))
         else:
@@ -795,15 +978,64 @@ CLAUSE_DELIM = re.compile(r"[。！？；;，,：:\n]")
 CLAUSE_WINDOW = 80
 
 
+# The same in Chinese numerals: "新增学位八百六十个" → 860 个, "百分之九十五" → 95 %. The numeral must carry a
+# 十/百/千/万/亿 ("八百六十", "十二", "两千"), so "一个中心、两所学校" in a phrase is not taken for a target.
+CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+CN_TARGET = re.compile(
+    r"(?<![" + CN_NUMERAL + r"第分])(?P<num>[零〇一二两三四五六七八九十][" + CN_NUMERAL + r"]{0,11})"
+    r"[多余]?(?P<unit>" + UNITS + r")"
+    r"|百分之(?P<pct>[零〇一二两三四五六七八九十百][" + CN_NUMERAL + r"点]{0,8})"
+)
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_number(s: str) -> int | float | None:
+    """八百六十 → 860, 一百零五 → 105, 两千 → 2000, 三万五千 → 35000, 十二 → 12, 九十五点五 → 95.5."""
+    whole, _, decimals = s.partition("点")
+    if decimals:
+        if not all(c in CN_DIGITS for c in decimals) or (base := cn_number(whole)) is None:
+            return None
+        return float(f"{base}." + "".join(str(CN_DIGITS[c]) for c in decimals))
+    total, section, digit = 0, 0, None
+    for ch in whole:
+        if ch in CN_DIGITS:
+            if digit is not None and digit != 0 and CN_DIGITS[ch] != 0:
+                return None  # "一一", "三五" are not one number
+            digit = CN_DIGITS[ch]
+        elif ch in CN_UNITS:
+            if digit is None and (ch != "十" or section or total):
+                return None
+            section += (1 if digit is None else digit) * CN_UNITS[ch]
+            digit = None
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10_000
+            section, digit = 0, None
+        elif ch == "亿":
+            total = (total + section + (digit or 0)) * 100_000_000
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
 def extract_targets(text: str) -> list[Target]:
     """Number + unit + its clause: "建成理化和英语听说测试标准化考场41个" → Target(41, "个", that clause)."""
-    targets = []
+    found: list[tuple[int, Target]] = []
     for m in TARGET.finditer(text):
         raw = m.group(1)
         value: int | float = float(raw) if "." in raw else int(raw)
         unit = m.group("unit").replace("多", "").replace("余", "").replace("％", "%")
-        targets.append(Target(value, unit, _clause(text, m.start(), m.end())))
-    return targets
+        found.append((m.start(), Target(value, unit, _clause(text, m.start(), m.end()))))
+    for m in CN_TARGET.finditer(text):
+        numeral = m.group("num") or m.group("pct")
+        if m.group("num") and not any(c in "十百千万亿" for c in numeral):
+            continue
+        value = cn_number(numeral)
+        if not value:
+            continue
+        unit = m.group("unit") or "%"
+        found.append((m.start(), Target(value, unit, _clause(text, m.start(), m.end()))))
+    return [target for _, target in sorted(found, key=lambda pair: pair[0])]
 
 
 def _clause(text: str, start: int, end: int) -> str:

@@ -1,6 +1,7 @@
 """The document parser (pure, no database): samples, headings, page artefacts, targets, bad input."""
 
 import io
+import re
 import time
 import zipfile
 
@@ -316,7 +317,10 @@ def test_it_never_crashes_and_targets_appear_in_their_clause(text):
         for item in items:
             for target in item.targets:
                 raw = f"{target.value:g}" if isinstance(target.value, float) else str(target.value)
-                assert raw in target.text.replace("．", ".")
+                numerals = re.findall(f"[{parsing.CN_NUMERAL}点]+", target.text)
+                assert raw in target.text.replace("．", ".") or any(
+                    parsing.cn_number(n) == target.value for n in numerals
+                )
             walk(item.items)
 
     for section in doc.sections:
@@ -392,3 +396,175 @@ def test_it_tells_a_page_number_from_the_next_item_by_the_cut_clause():
     assert titles(doc.sections[0]) == [("1", "推进课程改革"), ("2", "加强队伍建设"), ("3", "完善督导评估"),
                                        ("4", "强化安全管理")]  # fmt: skip
     assert "加强对新教师的指导和帮助，确保质量稳步提升。" in doc.sections[0].items[1].text
+
+
+@pytest.mark.parametrize(
+    "heading, points",
+    [
+        ("2.后勤保障迈上新台阶一是完善食堂管理。二是加强校车安全。三是推进节能改造。", ["完善食堂管理", "加强校车安全", "推进节能改造"]),
+        ("2.队伍建设成效明显首先，加强师德。其次，开展培训。最后，完善考核。", ["加强师德", "开展培训", "完善考核"]),
+        ("2.安全工作常抓不懈第一，排查隐患。第二，开展演练。", ["排查隐患", "开展演练"]),
+    ],
+)
+def test_it_splits_a_title_from_a_run_on_enumeration(heading, points):
+    doc = parse_text(f"某区教育局工作总结\n一、主要成绩\n1.教学质量稳步提升。\n{heading}\n3.教育督导扎实开展。")
+
+    items = doc.sections[0].items
+    assert len(items) == 3 and items[2].title == "教育督导扎实开展"
+    assert items[1].title in heading and items[1].title.endswith(("新台阶", "明显", "不懈"))
+    assert [p.title for p in items[1].items] == points
+    assert [p.number for p in items[1].items] == [str(k) for k in range(1, len(points) + 1)]
+    assert items[1].text == ""
+
+
+def test_it_keeps_a_title_whose_words_only_look_like_an_enumerator():
+    doc = parse_text("某区教育局工作要点\n一、基础教育\n1.办好第一课堂和第二课堂。丰富课程。\n2.提升质量。")
+
+    item = doc.sections[0].items[0]
+    assert item.title == "办好第一课堂和第二课堂"
+    assert item.items == []
+
+
+WEB_PAGE = """网站首页
+机构概况
+政务公开
+首页 > 通知公告 > 正文
+2021年某区教育局工作要点
+发布时间：2021-02-03 来源：区教育局
+一、深化教育改革
+1.推进集团化办学。
+2.加强校长队伍建设。
+二、保障措施
+各单位要加强组织领导，确保各项任务落实到位。
+分享到：
+微信 微博
+相关阅读
+区教育局召开2021年工作会议
+我区三所学校获评市级示范校
+上一篇：关于做好寒假工作的通知
+下一篇：2020年教育统计公报
+栏目：通知公告
+http://edu.example.gov.cn/art/2021/2/3.html
+更多>>
+返回顶部
+"""
+
+
+def test_it_drops_site_furniture_before_the_start_and_after_the_end():
+    doc = parse_text(WEB_PAGE)
+
+    assert doc.title == "2021年某区教育局工作要点"
+    assert doc.preamble == ""
+    assert [s.title for s in doc.sections] == ["深化教育改革", "保障措施"]
+    assert doc.sections[-1].text == "各单位要加强组织领导，确保各项任务落实到位。"
+    assert "相关阅读" not in str(doc.as_dict()) and "示范校" not in str(doc.as_dict())
+
+
+def test_it_keeps_a_final_content_paragraph_after_a_furniture_like_line():
+    text = WEB_PAGE.replace(
+        "相关阅读\n", "更多\n附：本要点由区教育局负责解释，自印发之日起施行。\n相关阅读\n"
+    )
+    doc = parse_text(text)
+
+    last = doc.sections[-1].text
+    assert last.endswith("附：本要点由区教育局负责解释，自印发之日起施行。")
+    assert "示范校" not in last
+
+
+def test_it_keeps_short_lines_that_are_not_after_an_end_marker():
+    doc = parse_text("某区教育局工作总结\n一、主要工作\n1.推进课程改革。\n某区教育局\n2021年1月5日")
+
+    assert doc.sections[0].items[0].text.split("\n") == ["某区教育局", "2021年1月5日"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "value", "unit"),
+    [
+        ("新增学位八百六十个", 860, "个"),
+        ("培训教师一千二百余人次", 1200, "人次"),
+        ("新建改扩建学校十二所", 12, "所"),
+        ("惠及学生三万五千名", 35000, "名"),
+        ("新建幼儿园一百零五所", 105, "所"),
+        ("优质均衡覆盖率达到百分之九十五点五", 95.5, "%"),
+    ],
+)
+def test_it_extracts_targets_written_in_chinese_numerals(clause, value, unit):
+    found = extract_targets(f"前文，{clause}。后文")
+    assert [(t.value, t.unit, t.text) for t in found] == [(value, unit, clause)]
+
+
+def test_it_does_not_take_chinese_ordinals_or_phrases_for_targets():
+    assert extract_targets("建成一个中心、两所学校，举办第十二届运动会，落实十四五规划，二〇二一年九月") == []
+
+
+def test_it_keeps_targets_in_text_order_whatever_their_numerals():
+    found = extract_targets("新增学位八百六十个，建成考场41个")
+    assert [(t.value, t.unit) for t in found] == [(860, "个"), (41, "个")]
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("十", 10), ("十二", 12), ("二十三", 23), ("八百六十", 860), ("两千", 2000), ("三万五千", 35000), ("一一", None)],
+)
+def test_it_reads_chinese_numerals(numeral, value):
+    assert parsing.cn_number(numeral) == value
+
+
+def test_it_reads_half_and_full_width_numbering():
+    doc = parse_text(
+        "某区教育局工作要点\n一、甲项工作\n１．推进集团化办学。\n２、加强队伍建设。\n（１）开展培训。\n(2)完善考核。\n"
+        "二.乙项工作\n３．完善督导。\n①开展专项督导。\n②开展综合督导。"
+    )
+
+    assert [(s.number, s.title) for s in doc.sections] == [("一", "甲项工作"), ("二", "乙项工作")]
+    assert [titles(s) for s in doc.sections] == [
+        [("1", "推进集团化办学"), ("2", "加强队伍建设")],
+        [("3", "完善督导")],
+    ]
+    assert [(i.number, i.title) for i in doc.sections[0].items[1].items] == [("1", "开展培训"), ("2", "完善考核")]
+    assert [(i.number, i.title) for i in doc.sections[1].items[0].items] == [
+        ("1", "开展专项督导"),
+        ("2", "开展综合督导"),
+    ]
+
+
+def bold_docx(paragraphs):
+    """A .docx of (text, bold) paragraphs, bold set on the runs as Word does."""
+    document = docx.Document()
+    for text, bold in paragraphs:
+        document.add_paragraph().add_run(text).bold = bold
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_takes_bold_unnumbered_paragraphs_of_a_docx_for_headings():
+    data = bold_docx([
+        ("2024年某区教育局工作要点", True),
+        ("今年全区教育工作的总体要求是稳中求进。", False),
+        ("深化教育综合改革", True),
+        ("1.推进集团化办学。新增学位八百六十个。", False),
+        ("2.深化课程改革。", False),
+        ("加强教师队伍建设", True),
+        ("3.开展全员培训。", False),
+        ("附件", True),
+    ])  # fmt: skip
+    doc = parse_bytes(data, "要点.docx")
+
+    assert doc.title == "2024年某区教育局工作要点"
+    assert [(s.number, s.title) for s in doc.sections] == [("一", "深化教育综合改革"), ("二", "加强教师队伍建设")]
+    assert [titles(s) for s in doc.sections] == [[("1", "推进集团化办学"), ("2", "深化课程改革")], [("3", "开展全员培训")]]
+    assert [(t.value, t.unit) for t in doc.sections[0].items[0].targets] == [(860, "个")]
+
+
+def test_it_leaves_bold_phrases_alone_when_the_docx_numbers_its_headings():
+    data = bold_docx([
+        ("某区教育局工作要点", True),
+        ("一、深化改革", False),
+        ("重点任务", True),
+        ("1.推进集团化办学。", False),
+    ])  # fmt: skip
+    doc = parse_bytes(data, "要点.docx")
+
+    assert [s.title for s in doc.sections] == ["深化改革"]
+    assert doc.sections[0].text == "重点任务"
