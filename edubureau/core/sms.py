@@ -17,6 +17,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -30,19 +31,16 @@ class SmsError(Exception):
     """The gateway did not accept the message (the text says why, without the phone number)."""
 
 
-class Gateway:
-    """The interface: send one text to one phone number, or raise SmsError."""
+class Gateway(Protocol):
+    """What SMS_GATEWAY names: send one text to one phone number (given, stripped), or raise SmsError."""
 
-    def send(self, phone: str, text: str) -> None:
-        raise NotImplementedError
+    def send(self, phone: str, text: str) -> None: ...
 
 
 class LogGateway(Gateway):
     """Writes the message to the log (logger `edubureau.core.sms`), the phone masked (138****5678)."""
 
     def send(self, phone: str, text: str) -> None:
-        if not (phone or "").strip():
-            raise SmsError("没有手机号")
         log.info("SMS to %s: %s", mask_phone(phone), text)
 
 
@@ -57,9 +55,7 @@ class HttpGateway(Gateway):
     def send(self, phone: str, text: str) -> None:
         if not self.url:
             raise SmsError("短信网关地址未配置（SMS_HTTP_URL）")
-        if not (phone or "").strip():
-            raise SmsError("没有手机号")
-        body = json.dumps({"phone": phone.strip(), "text": text}, ensure_ascii=False).encode()
+        body = json.dumps({"phone": phone, "text": text}, ensure_ascii=False).encode()
         request = urllib.request.Request(self.url, data=body, method="POST")
         request.add_header("Content-Type", "application/json; charset=utf-8")
         if self.key:
@@ -81,5 +77,9 @@ def gateway() -> Gateway:
 
 
 def send_sms(phone: str, text: str) -> None:
-    """Send one text through the configured gateway; raises SmsError when it was not accepted."""
+    """Send one text through the configured gateway; raises SmsError when there is no number or the
+    gateway did not accept it."""
+    phone = (phone or "").strip()
+    if not phone:
+        raise SmsError("没有手机号")
     gateway().send(phone, text)

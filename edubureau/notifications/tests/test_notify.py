@@ -148,7 +148,10 @@ def test_the_sms_gateway_is_pluggable(settings):
 
     settings.SMS_GATEWAY = f"{__name__}.Recorder"
     globals()["Recorder"] = Recorder
-    sms.send_sms("13812345678", "验证码 123456")
+    sms.send_sms(" 13812345678 ", "验证码 123456")
     assert sent == [("13812345678", "验证码 123456")]
+    with pytest.raises(sms.SmsError, match="没有手机号"):
+        sms.send_sms("  ", "x")  # refused before any gateway sees it
+    assert len(sent) == 1
     with pytest.raises(sms.SmsError, match="SMS_HTTP_URL"):
         sms.HttpGateway(url="").send("13812345678", "x")
