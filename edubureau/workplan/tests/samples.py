@@ -4,9 +4,11 @@ EDUBUREAU_SAMPLES, else <repo>/../shared/samples, else /work/shared/samples; tes
 when none exists.
 """
 
+import io
 import os
 from pathlib import Path
 
+import docx
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
@@ -31,3 +33,13 @@ def sample(name: str) -> Path:
             f"样例文件 {name} 不存在：设置 EDUBUREAU_SAMPLES 指向 shared/samples 目录即可运行此测试。"
         )
     return directory / name
+
+
+def bold_docx(paragraphs) -> bytes:
+    """A .docx of (text, bold) paragraphs, bold set on the runs as Word does."""
+    document = docx.Document()
+    for text, bold in paragraphs:
+        document.add_paragraph().add_run(text).bold = bold
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -3,13 +3,13 @@ run-on enumerations (一是 / 首先 / 第一), web-page furniture before the st
 Chinese numerals, full- and half-width numbering, every heading level, and bold unnumbered .docx headings.
 """
 
-import io
 from pathlib import Path
 
-import docx
 import pytest
 
 from edubureau.workplan.parsing import parse_bytes, parse_file
+
+from .samples import bold_docx
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -207,17 +207,8 @@ def test_it_keeps_the_text_of_a_run_on_enumeration_in_its_points():
     assert [(t.value, t.unit, t.text) for t in item.items[0].targets] == [(12, "所", "建成明厨亮灶食堂12所")]
 
 
-def docx_of(paragraphs):
-    document = docx.Document()
-    for text, bold in paragraphs:
-        document.add_paragraph().add_run(text).bold = bold
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def test_it_parses_a_docx_with_bold_unnumbered_headings_and_run_on_points():
-    data = docx_of([
+    data = bold_docx([
         ("2023年南山区教育局工作总结", True),
         ("一年来，全区教育工作取得新进展。", False),
         ("办学条件明显改善", True),

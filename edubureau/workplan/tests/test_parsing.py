@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from edubureau.workplan import parsing
 from edubureau.workplan.parsing import ParseError, extract_targets, parse_bytes, parse_file, parse_text
 
-from .samples import sample
+from .samples import bold_docx, sample
 
 
 def titles(section):
@@ -526,16 +526,6 @@ def test_it_reads_half_and_full_width_numbering():
         ("1", "开展专项督导"),
         ("2", "开展综合督导"),
     ]
-
-
-def bold_docx(paragraphs):
-    """A .docx of (text, bold) paragraphs, bold set on the runs as Word does."""
-    document = docx.Document()
-    for text, bold in paragraphs:
-        document.add_paragraph().add_run(text).bold = bold
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def test_it_takes_bold_unnumbered_paragraphs_of_a_docx_for_headings():
